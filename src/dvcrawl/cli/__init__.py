@@ -1,0 +1,74 @@
+"""The ``dvcrawl`` command line.
+
+Each command lives in its own module ``dvcrawl/cli/<name>_cmd.py`` exposing
+``register(subparsers)``; the parser registers a function as ``func`` that returns the exit
+code. Commands are discovered here, so adding one touches no shared list.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import pkgutil
+import sys
+
+from dvcrawl import __version__
+from dvcrawl.errors import DvcrawlError
+
+log = logging.getLogger("dvcrawl")
+
+EXIT_OK = 0
+EXIT_FAILED = 1  # the command ran but could not do its job
+EXIT_USAGE = 2  # bad input: configuration, arguments, unreachable database
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dvcrawl",
+        description="Crawl Vietnamese party portals for công tác dân vận news, "
+        "store clean deduplicated articles and publish feeds.",
+    )
+    parser.add_argument("--version", action="version", version=f"dvcrawl {__version__}")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more logging")
+    parser.add_argument("-q", "--quiet", action="store_true", help="warnings and errors only")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if info.name.endswith("_cmd"):
+            importlib.import_module(f"{__name__}.{info.name}").register(sub)
+    return parser
+
+
+def setup_logging(verbose: int = 0, quiet: bool = False) -> None:
+    """Logs go to stderr; stdout is kept for data (export) and summaries."""
+    level = logging.WARNING if quiet else logging.DEBUG if verbose > 1 else logging.INFO
+    logging.basicConfig(
+        level=level,
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        datefmt="%H:%M:%S",
+        force=True,
+    )
+    if verbose < 2:
+        # Scrapy's own INFO chatter (middlewares enabled, telnet) drowns our progress lines.
+        for noisy in ("scrapy", "twisted", "trafilatura", "htmldate", "alembic", "apscheduler"):
+            logging.getLogger(noisy).setLevel(logging.WARNING if verbose == 0 else logging.INFO)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    setup_logging(args.verbose, args.quiet)
+    try:
+        return int(args.func(args) or 0)
+    except DvcrawlError as exc:
+        print(f"dvcrawl {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print(f"dvcrawl {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+def entry() -> None:
+    sys.exit(main())

@@ -1,0 +1,50 @@
+"""Arguments and resolution shared by several commands (one place for --db and --sources)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from dvcrawl.config import DB_ENV, SOURCES_ENV, resolve_db_url, resolve_sources_path
+from dvcrawl.errors import ConfigError
+from dvcrawl.sources import Source, load_sources, select_sources
+from dvcrawl.storage.db import Database, open_database
+
+
+def add_db_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help=f"SQLAlchemy database URL (default: ${DB_ENV}, else ./data/dvcrawl.sqlite)",
+    )
+
+
+def add_sources_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--sources",
+        metavar="FILE",
+        help=f"sources file in TOML (default: ${SOURCES_ENV}, else ./sources.toml)",
+    )
+
+
+def database_from_args(args: argparse.Namespace) -> Database:
+    """Open and migrate the database the arguments name (DatabaseError when unreachable)."""
+    return open_database(resolve_db_url(getattr(args, "db", None)))
+
+
+def sources_path_from_args(args: argparse.Namespace) -> Path:
+    path = resolve_sources_path(getattr(args, "sources", None))
+    if path is None:
+        path = Path("sources.toml")
+        if not path.exists():
+            raise ConfigError(
+                f"no sources file: pass --sources FILE or set ${SOURCES_ENV} "
+                "(see sources.example.toml)"
+            )
+    return path
+
+
+def sources_from_args(args: argparse.Namespace) -> list[Source]:
+    """Load the sources file and keep the ids named by ``--source`` (all enabled ones if none)."""
+    sources = load_sources(sources_path_from_args(args))
+    return select_sources(sources, getattr(args, "source", None))

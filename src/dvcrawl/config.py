@@ -1,0 +1,35 @@
+"""Where configuration comes from, resolved in one place: flag > environment > default."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DB_ENV = "DVCRAWL_DB_URL"
+SOURCES_ENV = "DVCRAWL_SOURCES"
+REDIS_ENV = "DVCRAWL_REDIS_URL"
+DATA_DIR_ENV = "DVCRAWL_DATA_DIR"
+
+
+def data_dir() -> Path:
+    """The directory for the default SQLite file and feeds: $DVCRAWL_DATA_DIR or ./data."""
+    return Path(os.environ.get(DATA_DIR_ENV) or Path.cwd() / "data")
+
+
+def resolve_db_url(flag: str | None = None) -> str:
+    """``--db`` beats ``DVCRAWL_DB_URL``, which beats the embedded SQLite file."""
+    if flag:
+        return flag
+    if os.environ.get(DB_ENV):
+        return os.environ[DB_ENV]
+    return f"sqlite:///{data_dir() / 'dvcrawl.sqlite'}"
+
+
+def resolve_sources_path(flag: str | None = None) -> Path | None:
+    """``--sources`` beats ``DVCRAWL_SOURCES``; None means the caller's default."""
+    value = flag or os.environ.get(SOURCES_ENV)
+    return Path(value) if value else None
+
+
+def resolve_redis_url(flag: str | None = None) -> str | None:
+    return flag or os.environ.get(REDIS_ENV) or None

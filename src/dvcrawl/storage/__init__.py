@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy models, engine/session setup with migrations on first use, and queries."""
