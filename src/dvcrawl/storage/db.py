@@ -73,7 +73,7 @@ def migrate(engine: Engine) -> None:
         try:
             with engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
-            command.upgrade(alembic_config(engine), "head")
+            command.upgrade(alembic_config(engine), "heads")
         except OperationalError as exc:
             raise DatabaseError(
                 f"database unreachable at {engine.url.render_as_string(hide_password=True)}: "
