@@ -1,0 +1,51 @@
+"""Shared Vietnamese text normalisation: one place for NFC, tone-mark placement and folding.
+
+Vietnamese pages mix composed and decomposed Unicode ("Unicode tổ hợp") and two valid tone-mark
+placements ("hoà"/"hòa", "thuỷ"/"thủy", "uỷ"/"ủy"). Comparison, dedupe and search all need one
+canonical form, while the text shown to people stays as printed (only NFC-composed).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["canonical_tone", "fold", "nfc", "normalize_for_compare"]
+
+# Combining tone marks (sắc, huyền, hỏi, ngã, nặng) in decomposed form.
+_TONES = "\u0301\u0300\u0309\u0303\u0323"
+# Old and new tone placement on the glides "oa", "oe", "uy" with no final consonant: "hoà"/"hòa",
+# "khoẻ"/"khỏe", "thuỷ"/"thủy". dvcrawl's canonical form puts the tone on the first vowel (the
+# brief: "hoà"→"hòa", "uỷ"→"ủy"). Matched in NFD: o+a/e or u+y, then a tone, then no letter; not
+# after "q" ("quà", "quý" keep their tone: there "u" belongs to the consonant).
+_NEW_TONE = re.compile(
+    rf"(?<![qQ])([oO][aAeE]|[uU][yY])([{_TONES}])(?![a-zA-Z\u0300-\u036f])",
+)
+# Runs of whitespace, including non-breaking and zero-width spaces common on portals.
+_WS = re.compile(r"[\s\u00a0\u200b\ufeff]+")
+
+
+def nfc(s: str) -> str:
+    """Compose ``s`` to Unicode NFC (pages typed in decomposed form are common)."""
+    return unicodedata.normalize("NFC", s)
+
+
+def canonical_tone(s: str) -> str:
+    """Put the tone of "oa", "oe", "uy" on the first vowel: "hoà"→"hòa", "thuỷ"→"thủy", "uỷ"→"ủy".
+
+    Only the tone moves; the rest of the text is returned NFC-composed.
+    """
+    decomposed = unicodedata.normalize("NFD", s)
+    return nfc(_NEW_TONE.sub(lambda m: m[1][0] + m[2] + m[1][1], decomposed))
+
+
+def fold(s: str) -> str:
+    """Lowercase and strip every diacritic, with đ→d: "Đảng Ủy" → "dang uy"."""
+    decomposed = unicodedata.normalize("NFD", s.casefold())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return stripped.replace("đ", "d")
+
+
+def normalize_for_compare(s: str) -> str:
+    """NFC, casefold, canonical tone marks, collapsed whitespace: equal text compares equal."""
+    return _WS.sub(" ", canonical_tone(s.casefold())).strip()

@@ -1,0 +1,46 @@
+"""dvcrawl.textnorm: one canonical form for Vietnamese text in any Unicode form or tone style."""
+
+import unicodedata
+
+import pytest
+
+from dvcrawl.textnorm import canonical_tone, fold, nfc, normalize_for_compare
+
+
+def test_nfc_composes_decomposed_text():
+    decomposed = unicodedata.normalize("NFD", "Ban Dân vận Tỉnh ủy")
+    assert decomposed != "Ban Dân vận Tỉnh ủy"
+    assert nfc(decomposed) == "Ban Dân vận Tỉnh ủy"
+
+
+@pytest.mark.parametrize(
+    ("printed", "canonical"),
+    [
+        ("hoà", "hòa"),
+        ("thuỷ", "thủy"),
+        ("uỷ ban", "ủy ban"),
+        ("Uỷ", "Ủy"),
+        ("khoẻ", "khỏe"),
+        ("Thanh Hoá", "Thanh Hóa"),
+    ],
+)
+def test_canonical_tone_moves_the_mark_to_the_first_vowel(printed, canonical):
+    assert canonical_tone(printed) == canonical
+    assert canonical_tone(unicodedata.normalize("NFD", printed)) == canonical
+
+
+@pytest.mark.parametrize("word", ["quà", "quý", "hoàng", "hoài", "thuyền", "hòa", "mùa", "thuế"])
+def test_canonical_tone_leaves_other_words_alone(word):
+    assert canonical_tone(word) == word
+
+
+def test_fold_strips_diacritics_and_d_stroke():
+    assert fold("Đảng ủy Quảng Trị") == "dang uy quang tri"
+    assert fold(unicodedata.normalize("NFD", "DÂN VẬN")) == "dan van"
+
+
+def test_normalize_for_compare_equates_forms_and_spacing():
+    a = unicodedata.normalize("NFD", "Uỷ  ban\u00a0MTTQ  tỉnh Thanh Hoá")
+    b = "ủy ban mttq tỉnh thanh hóa"
+    assert normalize_for_compare(a) == b
+    assert normalize_for_compare("hòa") != normalize_for_compare("hoa")
