@@ -27,3 +27,4 @@ class ArticleRecord:
     relevance_score: float = 0.0
     relevance_terms: list[str] = field(default_factory=list)
     content_hash: str | None = None
+    reject_reason: str | None = None  # set when the page is not an article (dropped, counted)

@@ -115,6 +115,8 @@ class HttpCacheEntry(Base):
     source_id: Mapped[str] = mapped_column(String(64), index=True)
     etag: Mapped[str | None] = mapped_column(String(300))
     last_modified: Mapped[str | None] = mapped_column(String(100))
+    # listing: re-checked every run; page: a pagination page or a dead end, not re-requested
+    kind: Mapped[str] = mapped_column(String(16), default="listing", server_default="listing")
     checked_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
 

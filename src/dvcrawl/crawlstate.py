@@ -1,0 +1,83 @@
+"""What earlier runs of a source left behind, for an incremental crawl.
+
+Loaded once when a crawl starts (a few indexed queries, not one per URL) and written back
+page by page: known article URLs are not fetched again, watched listings are re-checked with
+conditional GET (ETag / Last-Modified), and pages that led nowhere are not fetched again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from dvcrawl.storage.articles import known_urls
+from dvcrawl.storage.db import Database
+from dvcrawl.storage.models import HttpCacheEntry, utcnow
+
+LISTING = "listing"  # first page of a listing: re-requested every run
+PAGE = "page"  # pagination page, or a page with nothing to follow: not re-requested
+
+
+@dataclass
+class PageMemory:
+    kind: str
+    etag: str | None
+    last_modified: str | None
+
+
+class CrawlState:
+    """Known articles and remembered pages of one source."""
+
+    def __init__(self, db: Database, source_id: str, *, refresh: bool = False) -> None:
+        self.db = db
+        self.source_id = source_id
+        self.refresh = refresh
+        with db.session() as session:
+            self.known_articles: set[str] = set() if refresh else known_urls(session, source_id)
+            rows = session.scalars(
+                select(HttpCacheEntry).where(HttpCacheEntry.source_id == source_id)
+            )
+            self.pages = {r.url: PageMemory(r.kind, r.etag, r.last_modified) for r in rows}
+
+    @property
+    def first_run(self) -> bool:
+        return not self.known_articles and not self.pages
+
+    def is_known_article(self, url: str) -> bool:
+        return url in self.known_articles
+
+    def remember_article(self, *urls: str) -> None:
+        self.known_articles.update(u for u in urls if u)
+
+    def watched_listings(self) -> list[str]:
+        return sorted(u for u, m in self.pages.items() if m.kind == LISTING)
+
+    def seen_page(self, url: str) -> bool:
+        return url in self.pages and not self.refresh
+
+    def validators(self, url: str) -> dict[str, str]:
+        """Conditional-GET headers for ``url`` from the last run ({} when none are known)."""
+        memory = None if self.refresh else self.pages.get(url)
+        headers: dict[str, str] = {}
+        if memory and memory.etag:
+            headers["If-None-Match"] = memory.etag
+        if memory and memory.last_modified:
+            headers["If-Modified-Since"] = memory.last_modified
+        return headers
+
+    def remember_page(
+        self, url: str, kind: str, etag: str | None = None, last_modified: str | None = None
+    ) -> None:
+        """Record a fetched page (a listing keeps its kind once it has been one)."""
+        old = self.pages.get(url)
+        if old and old.kind == LISTING:
+            kind = LISTING
+        self.pages[url] = PageMemory(kind, etag, last_modified)
+        with self.db.session() as session:
+            row = session.get(HttpCacheEntry, url)
+            if row is None:
+                row = HttpCacheEntry(url=url, source_id=self.source_id)
+                session.add(row)
+            row.kind, row.etag, row.last_modified = kind, etag, last_modified
+            row.checked_at = utcnow()

@@ -1,0 +1,1 @@
+"""Thin Scrapy adapters around the pure core: validate → relevance → store (with dedupe)."""

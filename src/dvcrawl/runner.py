@@ -1,0 +1,159 @@
+"""Run one crawl of some sources in this process, and record each as a CrawlRun row.
+
+Twisted's reactor cannot be restarted, so this runs once per process: the CLI calls it once,
+and the scheduler runs every crawl in a child process (``dvcrawl crawl --run-id``).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from scrapy import signals
+from scrapy.crawler import Crawler, CrawlerProcess
+from scrapy.settings import Settings
+
+from dvcrawl import settings as default_settings
+from dvcrawl.crawlstate import CrawlState
+from dvcrawl.sources import Source
+from dvcrawl.spiders.portal import PortalSpider
+from dvcrawl.storage.db import Database, open_database
+from dvcrawl.storage.models import CrawlRun, utcnow
+from dvcrawl.storage.sources import sync_sources
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SourceRunStats:
+    source_id: str
+    run_id: int
+    status: str = "running"
+    pages_fetched: int = 0
+    articles_seen: int = 0
+    articles_new: int = 0
+    relevant_new: int = 0
+    duplicates_new: int = 0
+    errors: int = 0
+    reason: str | None = None
+    stats: dict = field(default_factory=dict)
+
+
+@dataclass
+class CrawlSummary:
+    sources: list[SourceRunStats]
+
+    def total(self, name: str) -> int:
+        return sum(getattr(s, name) for s in self.sources)
+
+
+def build_settings(db_url: str, overrides: dict | None = None) -> Settings:
+    settings = Settings()
+    settings.setmodule(default_settings, priority="project")
+    settings.set("DVCRAWL_DB_URL", db_url, priority="cmdline")
+    for key, value in (overrides or {}).items():
+        settings.set(key, value, priority="cmdline")
+    return settings
+
+
+def _errors(stats: dict) -> int:
+    """Pages that finally failed: retries given up, HTTP errors, callback exceptions."""
+    return (
+        stats.get("retry/max_reached", 0)
+        + stats.get("httperror/response_ignored_count", 0)
+        + stats.get("spider_exceptions/count", 0)
+        + sum(v for k, v in stats.items() if k.startswith("dvcrawl/listing_failed/"))
+    )
+
+
+def _jsonable(stats: dict) -> dict:
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in stats.items()}
+
+
+def _finish_run(db: Database, result: SourceRunStats, stats: dict, reason: str) -> None:
+    result.pages_fetched = stats.get("response_received_count", 0)
+    result.articles_seen = stats.get("dvcrawl/articles_seen", 0)
+    result.articles_new = stats.get("dvcrawl/articles_new", 0)
+    result.relevant_new = stats.get("dvcrawl/relevant_new", 0)
+    result.duplicates_new = stats.get("dvcrawl/duplicates_new", 0)
+    result.errors = _errors(stats)
+    result.status = "ok" if reason in ("finished", "closespider_pagecount") else "failed"
+    result.reason = None if result.status == "ok" else f"spider closed: {reason}"
+    result.stats = _jsonable(stats) | {
+        "articles_seen": result.articles_seen,
+        "close_reason": reason,
+    }
+    with db.session() as session:
+        run = session.get(CrawlRun, result.run_id)
+        run.finished_at = utcnow()
+        run.status = result.status
+        run.pages_fetched = result.pages_fetched
+        run.articles_new = result.articles_new
+        run.errors = result.errors
+        run.reason = result.reason
+        run.stats = result.stats
+
+
+def _open_run(db: Database, source_id: str, run_id: int | None) -> int:
+    with db.session() as session:
+        run = session.get(CrawlRun, run_id) if run_id else None
+        if run is None:
+            run = CrawlRun(source_id=source_id, status="running")
+            session.add(run)
+            session.flush()
+        run.status, run.started_at = "running", utcnow()
+        return run.id
+
+
+def _crawler_for(process: CrawlerProcess, settings: Settings, source: Source) -> Crawler:
+    per_source = settings.copy()
+    per_source.set(
+        "CLOSESPIDER_PAGECOUNT",
+        source.max_pages or settings.getint("DVCRAWL_MAX_PAGES"),
+        priority="cmdline",
+    )
+    return process.create_crawler(Crawler(PortalSpider, per_source))
+
+
+def run_crawl(
+    sources: list[Source],
+    db_url: str,
+    *,
+    refresh: bool = False,
+    run_ids: dict[str, int] | None = None,
+    overrides: dict | None = None,
+) -> CrawlSummary:
+    """Crawl ``sources`` once, concurrently, into ``db_url``; blocks until every one is done."""
+    db = open_database(db_url)
+    with db.session() as session:
+        sync_sources(session, sources)
+    settings = build_settings(db_url, overrides)
+    process = CrawlerProcess(settings, install_root_handler=False)
+    results: list[SourceRunStats] = []
+    for source in sources:
+        result = SourceRunStats(source.id, _open_run(db, source.id, (run_ids or {}).get(source.id)))
+        results.append(result)
+        crawler = _crawler_for(process, settings, source)
+
+        def closed(spider, reason, crawler=crawler, result=result) -> None:
+            _finish_run(db, result, crawler.stats.get_stats(), reason)
+            log.info(
+                "%s: finished (%s): %d pages, %d articles seen, %d new, %d errors",
+                result.source_id,
+                reason,
+                result.pages_fetched,
+                result.articles_seen,
+                result.articles_new,
+                result.errors,
+            )
+
+        crawler.signals.connect(closed, signal=signals.spider_closed, weak=False)
+        state = CrawlState(db, source.id, refresh=refresh)
+        process.crawl(
+            crawler,
+            source=source,
+            state=state,
+            max_depth=settings.getint("DVCRAWL_MAX_LISTING_DEPTH"),
+        )
+    process.start()
+    return CrawlSummary(results)

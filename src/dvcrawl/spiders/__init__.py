@@ -1,0 +1,1 @@
+"""Scrapy spiders: one generic portal spider serves every source."""

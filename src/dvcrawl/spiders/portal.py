@@ -1,0 +1,219 @@
+"""The one generic spider: from a source's start URLs to its article pages.
+
+Listing pages are parsed for links, which ``dvcrawl.linkclass`` sorts into articles,
+pagination and further listings; article pages go to ``extract_article``. Incremental by
+design (``CrawlState``): known articles are not fetched, watched listings are re-checked with
+conditional GET, and paging stops at a page that holds no unknown article.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from urllib.parse import urlsplit, urlunsplit
+
+import scrapy
+from scrapy.http import Response, TextResponse
+from scrapy.linkextractors import LinkExtractor
+
+from dvcrawl.crawlstate import LISTING, PAGE, CrawlState
+from dvcrawl.extract import extract_article
+from dvcrawl.items import ArticleRecord
+from dvcrawl.linkclass import LinkKind, classify_link
+from dvcrawl.sources import Source
+from dvcrawl.urls import accept_canonical_link, canonicalize
+
+# A listing that links to fewer articles than this is a dead end (an "about" page, a form).
+MIN_LISTING_ARTICLES = 3
+ARTICLE_PRIORITY = 10  # articles first: the frontier stays small and results arrive early
+
+
+def _compile(pattern: str | None) -> re.Pattern[str] | None:
+    return re.compile(pattern) if pattern else None
+
+
+def fetch_form(linked: str, canonical: str) -> str:
+    """The URL to request: the canonical one, but with the trailing slash the portal linked.
+
+    Canonical URLs drop a trailing slash (one stored row for ``/a`` and ``/a/``); some servers
+    answer only the linked spelling, so that is the one fetched.
+    """
+    if urlsplit(linked).path.endswith("/"):
+        parts = urlsplit(canonical)
+        if not parts.path.endswith("/"):
+            return urlunsplit(parts._replace(path=parts.path + "/"))
+    return canonical
+
+
+class PortalSpider(scrapy.Spider):
+    name = "portal"
+
+    def __init__(self, source: Source, state: CrawlState, max_depth: int = 3, **kwargs) -> None:
+        super().__init__(name=f"portal:{source.id}", **kwargs)
+        self.source = source
+        self.state = state
+        self.max_depth = source.max_depth if source.max_depth is not None else max_depth
+        self.allowed_domains = list(source.domains)
+        self.start_urls = list(source.start_urls)
+        self.requested: set[str] = set()  # canonical URLs asked for in this run
+        self.links = LinkExtractor(allow_domains=self.allowed_domains, unique=True)
+        self.patterns = {
+            "article_pattern": _compile(source.article_url_pattern),
+            "listing_pattern": _compile(source.listing_url_pattern),
+            "deny_pattern": _compile(source.deny_url_pattern),
+        }
+
+    async def start(self):
+        for url in dict.fromkeys([*self.start_urls, *self.state.watched_listings()]):
+            if self.first_request(canonicalize(url) or url):
+                yield self.listing_request(url, depth=0, root=True)
+
+    def first_request(self, canonical: str) -> bool:
+        """True the first time a canonical URL is asked for in this run (one fetch per page)."""
+        if canonical in self.requested:
+            return False
+        self.requested.add(canonical)
+        return True
+
+    # -- requests ---------------------------------------------------------------------------
+    def listing_request(
+        self, url: str, depth: int, root: bool = False, page: bool = False
+    ) -> scrapy.Request:
+        meta = {"dv_depth": depth, "dv_root": root, "dv_page": page}
+        if root:
+            meta["handle_httpstatus_all"] = True  # 304 and a moved start URL are ours to see
+        return scrapy.Request(
+            url,
+            callback=self.parse_listing,
+            headers=self.state.validators(url) if root else None,
+            meta=meta,
+            priority=-depth,
+        )
+
+    def article_request(self, url: str, canonical: str, depth: int) -> scrapy.Request:
+        return scrapy.Request(
+            url,
+            callback=self.parse_article,
+            meta={"dv_depth": depth, "dv_linked_as": canonical},
+            priority=ARTICLE_PRIORITY,
+        )
+
+    # -- callbacks --------------------------------------------------------------------------
+    def parse_listing(self, response: Response) -> Iterator:
+        stats = self.crawler.stats
+        meta = response.meta
+        if meta.get("dv_root"):
+            statuses = stats.get_value("dvcrawl/start_url_status") or {}
+            statuses[response.url] = response.status
+            stats.set_value("dvcrawl/start_url_status", statuses)
+        if response.status == 304:
+            stats.inc_value("dvcrawl/listing_not_modified")
+            return
+        if response.status >= 400 or not isinstance(response, TextResponse):
+            stats.inc_value(f"dvcrawl/listing_failed/{response.status}")
+            return
+        yield from self.follow_links(response, meta.get("dv_depth", 0))
+
+    def follow_links(self, response: TextResponse, depth: int) -> Iterator[scrapy.Request]:
+        """Queue unknown articles, new listings, and the next page if this one held news."""
+        articles, pages = 0, []
+        unknown = 0
+        for link in self.links.extract_links(response):
+            url = canonicalize(link.url)
+            if url is None:
+                continue
+            kind = classify_link(url, link.text or "", **self.patterns)
+            if kind is LinkKind.ARTICLE:
+                articles += 1
+                if self.state.is_known_article(url) or self.state.seen_page(url):
+                    self.crawler.stats.inc_value("dvcrawl/article_known_skipped")
+                    continue
+                unknown += 1
+                if self.first_request(url):
+                    yield self.article_request(fetch_form(link.url, url), url, depth + 1)
+            elif kind is LinkKind.PAGINATION:
+                pages.append((link.url, url))
+            elif (
+                kind is LinkKind.LISTING
+                and depth < self.max_depth
+                and not self.state.seen_page(url)
+                and self.first_request(url)
+            ):
+                yield self.listing_request(fetch_form(link.url, url), depth + 1)
+        if unknown:
+            for linked, url in pages:
+                if self.first_request(url):
+                    yield self.listing_request(fetch_form(linked, url), depth, page=True)
+        elif pages:
+            self.crawler.stats.inc_value("dvcrawl/paging_stopped_known")
+        self.remember_listing(response, articles)
+
+    def remember_listing(self, response: TextResponse, articles: int) -> None:
+        """Watch a listing (with its validators) from now on; remember dead ends as such."""
+        meta = response.meta
+        if meta.get("dv_root") or (articles >= MIN_LISTING_ARTICLES and not meta.get("dv_page")):
+            headers = response.headers
+            etag = headers.get("ETag")
+            modified = headers.get("Last-Modified")
+            self.state.remember_page(
+                canonicalize(response.url) or response.url,
+                LISTING,
+                etag.decode("latin-1") if etag else None,
+                modified.decode("latin-1") if modified else None,
+            )
+        elif articles < MIN_LISTING_ARTICLES:
+            self.state.remember_page(canonicalize(response.url) or response.url, PAGE)
+
+    def parse_article(self, response: Response) -> Iterator:
+        if not isinstance(response, TextResponse):
+            yield self.record_for(response, None, reject="binary")
+            return
+        art = extract_article(
+            response.body,
+            response.url,
+            content_selector=self.source.content_selector,
+            exclude_selectors=self.source.exclude_selectors,
+        )
+        if not art.is_article:
+            yield self.record_for(response, art, reject=art.reject_reason or "not-article")
+            if art.reject_reason == "listing":
+                yield from self.follow_links(response, response.meta.get("dv_depth", 1))
+            else:
+                self.state.remember_page(canonicalize(response.url) or response.url, PAGE)
+            return
+        self.crawler.stats.inc_value("dvcrawl/articles_seen")
+        yield self.record_for(response, art)
+
+    def record_for(self, response: Response, art, reject: str | None = None) -> ArticleRecord:
+        """The record of an article page: canonical URL plus every URL that led to it."""
+        page_url = canonicalize(response.url) or response.url
+        canonical = page_url
+        if art is not None and art.canonical_url:
+            canonical = accept_canonical_link(page_url, art.canonical_url) or page_url
+        seen = [response.meta.get("dv_linked_as"), *response.meta.get("redirect_urls", [])]
+        aliases = [a for a in (canonicalize(u) for u in seen if u) if a and a != canonical]
+        if page_url != canonical:
+            aliases.append(page_url)
+        self.state.remember_article(canonical, *aliases)
+        if art is None:
+            return ArticleRecord(
+                url=canonical,
+                source_id=self.source.id,
+                title="",
+                text="",
+                aliases=aliases,
+                reject_reason=reject,
+            )
+        return ArticleRecord(
+            url=canonical,
+            source_id=self.source.id,
+            title=art.title,
+            text=art.text,
+            published=art.published,
+            author=art.author,
+            credit=art.credit,
+            date_method=art.date_method,
+            date_doubtful=art.date_doubtful,
+            aliases=aliases,
+            reject_reason=reject,
+        )
