@@ -1,0 +1,270 @@
+"""The scheduler process: lock, job store, reconcile, crawl children, back-off, feeds, shutdown.
+
+One BackgroundScheduler runs the jobs in a thread pool; each job thread spawns and waits on a
+crawl child. The main thread only watches: signals, the sources file, and the lock.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shlex
+import sys
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.base import JobLookupError
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy.exc import SQLAlchemyError
+
+from dvcrawl.errors import DvcrawlError
+from dvcrawl.health import failure_streak
+from dvcrawl.scheduler import jobs
+from dvcrawl.scheduler.backoff import backoff_delay
+from dvcrawl.scheduler.isolation import ChildSupervisor
+from dvcrawl.scheduler.lock import lock_for
+from dvcrawl.scheduler.runs import close_run, close_stale_runs, open_run
+from dvcrawl.scheduler.sourcefile import SourcesFile
+from dvcrawl.storage.db import Database
+from dvcrawl.storage.models import Source as SourceRow
+
+log = logging.getLogger(__name__)
+
+# How often the main thread looks at the sources file and the lock (seconds).
+TICK = 1.0
+
+
+@dataclass
+class ScheduleOptions:
+    """Everything ``dvcrawl schedule`` was told (durations in seconds)."""
+
+    sources_path: Path
+    db_url: str
+    feeds_out: Path | None = None
+    every: float = 1800.0  # CONTRACT: default interval for sources that set none
+    timeout: float = 900.0  # 15 minutes: a whole portal, politely throttled
+    memory_mb: int | None = 1024  # address space, not RSS: Scrapy + lxml reserve generously
+    workers: int = 4  # crawls at once; each is a child process
+    standby: bool = True
+    lock_poll: float = 5.0
+    grace: float = 10.0  # between SIGTERM and SIGKILL of a child
+    crawl_command: str | None = None  # template; None: python -m dvcrawl crawl ...
+    base_url: str | None = None
+
+
+class SchedulerService:
+    """Runs until ``request_stop``; ``run`` returns the process exit code."""
+
+    def __init__(self, options: ScheduleOptions) -> None:
+        self.opts = options
+        self.sources = SourcesFile(options.sources_path)
+        self.children = ChildSupervisor(grace=options.grace)
+        self._stop = threading.Event()
+        self._reload = threading.Event()
+        self._feeds_lock = threading.Lock()
+        self._stopping = False
+        self.db: Database | None = None
+        self.scheduler: BackgroundScheduler | None = None
+
+    # -- control -------------------------------------------------------------------------
+    def request_stop(self, *_args) -> None:
+        self._stop.set()
+
+    def request_reload(self, *_args) -> None:
+        self._reload.set()
+
+    def run(self) -> int:
+        """Load, lock, schedule, watch; always leaves the lock released and children gone."""
+        self.sources.load()  # an invalid file at start is the operator's to fix now (exit 2)
+        self.db = Database(self.opts.db_url)
+        lock = lock_for(self.db)
+        try:
+            if not self._take_lock(lock):
+                return 0 if self._stop.is_set() else 1
+            self._start_scheduler()
+            self._watch(lock)
+            return 0
+        finally:
+            self._shutdown()
+            lock.release()
+            self.db.dispose()
+            self.sources.close()
+
+    def _take_lock(self, lock) -> bool:
+        if lock.acquire():
+            return True
+        where = f"another scheduler is active on this database ({lock.description})"
+        if not self.opts.standby:
+            print(f"dvcrawl schedule: {where}; exiting (--no-standby)", file=sys.stderr)
+            return False
+        print(f"dvcrawl schedule: {where}; waiting as a standby", file=sys.stderr, flush=True)
+        while not self._stop.wait(self.opts.lock_poll):
+            if lock.acquire():
+                log.warning("the active scheduler is gone: taking over")
+                return True
+        return False
+
+    def _start_scheduler(self) -> None:
+        stale = close_stale_runs(self.db)
+        if stale:
+            log.warning("closed %d run(s) a previous scheduler left open", stale)
+        store = SQLAlchemyJobStore(engine=self.db.engine, tablename=jobs.JOBS_TABLE)
+        self.scheduler = BackgroundScheduler(
+            jobstores={"default": store},
+            executors={"default": ThreadPoolExecutor(self.opts.workers)},
+            timezone=UTC,
+        )
+        jobs.set_service(self)
+        self.scheduler.start(paused=True)
+        self._reconcile()
+        self._rebuild_feeds()
+        self.scheduler.resume()
+        log.info("scheduler running: %d sources", len(self.sources.sources))
+
+    def _reconcile(self) -> None:
+        report = jobs.reconcile(self.scheduler, self.sources.sources, self.opts.every)
+        log.info(
+            "schedule: %d added, %d removed, %d rescheduled, %d kept",
+            len(report.added),
+            len(report.removed),
+            len(report.rescheduled),
+            len(report.kept),
+        )
+        with self.db.session() as session:
+            for s in self.sources.sources:
+                row = SourceRow(id=s.id, name=s.name, province=s.province)
+                row.start_urls = list(s.start_urls)
+                session.merge(row)
+
+    def _watch(self, lock) -> None:
+        while not self._stop.wait(TICK):
+            try:
+                if self._reload.is_set() or self.sources.changed():
+                    self._reload.clear()
+                    if self.sources.reload():
+                        self._reconcile()
+                if not lock.held():
+                    self._regain(lock)
+            except (SQLAlchemyError, DvcrawlError) as exc:
+                log.error("scheduler housekeeping failed (will retry): %s", exc)
+
+    def _regain(self, lock) -> None:
+        """The lock's connection was lost: pause until we hold the lock again."""
+        log.error("lost the scheduler lock (database connection gone?): pausing")
+        self.scheduler.pause()
+        if self._take_lock(lock):
+            log.warning("scheduler lock regained: resuming")
+            self.scheduler.resume()
+
+    def _shutdown(self) -> None:
+        """Stop scheduling, stop the children (SIGTERM, grace, SIGKILL), finish the threads."""
+        self._stopping = True
+        if self.scheduler is not None and self.scheduler.running:
+            self.scheduler.pause()
+            self.children.stop_all()
+            self.scheduler.shutdown(wait=True)
+        else:
+            self.children.stop_all()
+        jobs.set_service(None)
+
+    # -- one crawl -----------------------------------------------------------------------
+    def child_argv(self, source_id: str, run_id: int) -> list[str]:
+        """The crawl command for one run (the database URL travels in the environment)."""
+        snapshot = str(self.sources.snapshot)
+        if not self.opts.crawl_command:
+            return [sys.executable, "-m", "dvcrawl", "crawl", "--sources", snapshot,
+                    "--source", source_id, "--run-id", str(run_id)]  # fmt: skip
+        values = {
+            "python": sys.executable,
+            "sources": snapshot,
+            "source": source_id,
+            "db": self.opts.db_url,
+            "run_id": str(run_id),
+        }
+        return [part.format(**values) for part in shlex.split(self.opts.crawl_command)]
+
+    def _child_env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(DVCRAWL_DB_URL=self.opts.db_url, PYTHONUNBUFFERED="1")
+        env["DVCRAWL_SOURCES"] = str(self.sources.snapshot)
+        return env
+
+    def run_source(self, source_id: str) -> None:
+        """One scheduled crawl: open the run row, run the child, close the row, then react."""
+        source = self.sources.by_id(source_id)
+        if source is None or self._stopping:
+            return
+        try:
+            run_id = open_run(self.db, source_id)
+        except (SQLAlchemyError, DvcrawlError) as exc:
+            log.error("crawl of %s not started: database error: %s", source_id, exc)
+            return
+        result = self.children.run(
+            self.child_argv(source_id, run_id),
+            timeout=float(source.timeout or self.opts.timeout),
+            memory_mb=self.opts.memory_mb,
+            env=self._child_env(),
+            label=source_id,
+        )
+        try:
+            outcome = close_run(self.db, run_id, result)
+        except (SQLAlchemyError, DvcrawlError) as exc:
+            log.error("crawl of %s ended but its run row could not be closed: %s", source_id, exc)
+            return
+        log.info(
+            "crawl of %s: %s, %d new%s",
+            source_id,
+            outcome.status,
+            outcome.articles_new,
+            f" ({outcome.reason})" if outcome.reason else "",
+        )
+        if outcome.status != "ok":
+            self._back_off(source_id, float(source.interval or self.opts.every))
+        elif outcome.articles_new > 0:
+            self._rebuild_feeds()
+
+    def _back_off(self, source_id: str, interval: float) -> None:
+        """Push the next attempt out to interval × 2^streak (capped); a success resets it."""
+        if self._stopping:
+            return
+        try:
+            with self.db.session() as session:
+                streak = failure_streak(session, source_id)
+        except SQLAlchemyError as exc:
+            log.error("no back-off for %s: database error: %s", source_id, exc)
+            return
+        delay = backoff_delay(interval, streak)
+        when = datetime.now(UTC) + timedelta(seconds=delay)
+        try:
+            self.scheduler.modify_job(jobs.job_id(source_id), next_run_time=when)
+        except JobLookupError:
+            return  # removed from the sources file meanwhile
+        log.warning(
+            "%s failed %d time(s) in a row: next attempt in %.0fs", source_id, streak, delay
+        )
+
+    def _rebuild_feeds(self) -> None:
+        """Rebuild every feed into --feeds-out (the feeds module writes atomically)."""
+        if self.opts.feeds_out is None or self._stopping:
+            return
+        try:
+            from dvcrawl.feeds import build_feeds
+        except ImportError as exc:
+            log.error("feeds not rebuilt: %s", exc)
+            return
+        with self._feeds_lock:
+            try:
+                result = build_feeds(self.db, self.opts.feeds_out, base_url=self.opts.base_url)
+            except Exception:  # a feed bug must not stop the crawling; it is logged in full
+                log.exception("feeds could not be rebuilt")
+                return
+        log.info("feeds rebuilt in %s: %s", self.opts.feeds_out, _summary(result))
+
+
+def _summary(result) -> str:
+    written = getattr(result, "written", None)
+    return f"{len(written)} written" if isinstance(written, list | tuple) else str(result)
