@@ -1,0 +1,49 @@
+"""``dvcrawl serve``: the staff review desk and the feed files, over HTTP with uvicorn."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+from pathlib import Path
+
+from dvcrawl.cli.common import add_db_arg
+from dvcrawl.config import data_dir, resolve_db_url
+
+log = logging.getLogger(__name__)
+# Signs the session cookie; set it so sign-ins survive a restart (else a random key per run).
+SECRET_ENV = "DVCRAWL_SECRET_KEY"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "serve",
+        help="serve the staff review interface and the feeds",
+        description="Serve the staff review desk at / and the feed files at /feeds/<file>. "
+        f"Set ${SECRET_ENV} to keep sign-ins across restarts.",
+    )
+    add_db_arg(parser)
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="port to listen on (8000)")
+    parser.add_argument(
+        "--feeds-dir",
+        metavar="DIR",
+        type=Path,
+        help="directory of built feeds served at /feeds/ (default: <data dir>/feeds)",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from dvcrawl.web.app import create_app
+
+    feeds_dir = args.feeds_dir or data_dir() / "feeds"
+    secret = os.environ.get(SECRET_ENV)
+    if not secret:
+        log.warning("%s is not set: sign-ins end when the server stops", SECRET_ENV)
+    app = create_app(resolve_db_url(args.db), feeds_dir=feeds_dir, secret_key=secret)
+    log.info("review desk on http://%s:%d/ (feeds from %s)", args.host, args.port, feeds_dir)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", proxy_headers=True)
+    return 0

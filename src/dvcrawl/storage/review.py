@@ -1,0 +1,222 @@
+"""The review desk's reads and decisions: the queue, an article's cluster, and recorded actions.
+
+Every decision changes columns the feeds read (status, relevance_override, title, published,
+duplicate_of_id) so it shows at the next feed build, and records a ReviewEvent (who, what, when).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from dvcrawl.errors import DvcrawlError
+from dvcrawl.storage.articles import published_at_utc
+from dvcrawl.storage.models import Article, ReviewEvent, Source, utcnow
+from dvcrawl.storage.search import index_article
+
+__all__ = [
+    "ACTIONS",
+    "QueueFilters",
+    "cluster",
+    "decide",
+    "history",
+    "queue_page",
+]
+
+STATUSES = ("new", "approved", "rejected")
+# action -> (column, value) for the decisions that only set one column.
+_SIMPLE = {
+    "approve": ("status", "approved"),
+    "reject": ("status", "rejected"),
+    "reopen": ("status", "new"),
+    "relevant": ("relevance_override", True),
+    "not_relevant": ("relevance_override", False),
+    "auto_relevance": ("relevance_override", None),
+}
+ACTIONS = (*_SIMPLE, "edit", "merge", "split")
+# Vietnam has one time zone and no daylight saving: a date typed by staff is a day in +07:00.
+_VN_OFFSET = timedelta(hours=7)
+
+
+class ReviewError(DvcrawlError):
+    """A decision that cannot be applied: the message says which article and why."""
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """What the queue shows; None means "any"."""
+
+    source: str | None = None
+    province: str | None = None
+    status: str | None = "new"
+    relevance: bool | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def _day_start_utc(day: date) -> datetime:
+    return datetime.combine(day, time()) - _VN_OFFSET
+
+
+def _filtered(query: Select, filters: QueueFilters) -> Select:
+    if filters.source:
+        query = query.where(Article.source_id == filters.source)
+    if filters.province:
+        provinces = select(Source.id).where(Source.province == filters.province)
+        query = query.where(Article.source_id.in_(provinces))
+    if filters.status:
+        query = query.where(Article.status == filters.status)
+    if filters.relevance is not None:
+        effective = func.coalesce(Article.relevance_override, Article.relevant)
+        query = query.where(effective.is_(filters.relevance))
+    if filters.date_from:
+        query = query.where(Article.published_at >= _day_start_utc(filters.date_from))
+    if filters.date_to:
+        end = _day_start_utc(filters.date_to + timedelta(days=1))
+        query = query.where(Article.published_at < end)
+    return query
+
+
+def queue_page(
+    session: Session, filters: QueueFilters, page: int = 1, per_page: int = 50
+) -> tuple[list[Article], int]:
+    """One page of the queue, newest publication first, and how many articles match in all."""
+    total = session.scalar(_filtered(select(func.count(Article.id)), filters)) or 0
+    query = _filtered(select(Article), filters)
+    # Newest first; undated articles last (SQLite already sorts NULL last in DESC order).
+    order = Article.published_at.desc()
+    if session.get_bind().dialect.name != "sqlite":
+        order = order.nulls_last()
+    query = query.order_by(order, Article.id.desc()).limit(per_page)
+    rows = session.scalars(query.offset((max(page, 1) - 1) * per_page)).all()
+    return list(rows), total
+
+
+def _root_id(article: Article) -> int:
+    return article.duplicate_of_id or article.id
+
+
+def cluster(session: Session, article: Article) -> list[Article]:
+    """The article's duplicate cluster: the original first, then its copies (may be just itself)."""
+    root = _root_id(article)
+    members = session.scalars(
+        select(Article)
+        .where(or_(Article.id == root, Article.duplicate_of_id == root))
+        .order_by(Article.duplicate_of_id.is_not(None), Article.id)
+    ).all()
+    return list(members)
+
+
+def history(session: Session, article_id: int) -> list[ReviewEvent]:
+    """Every decision taken on an article, newest first."""
+    return list(
+        session.scalars(
+            select(ReviewEvent)
+            .where(ReviewEvent.article_id == article_id)
+            .order_by(ReviewEvent.at.desc(), ReviewEvent.id.desc())
+        )
+    )
+
+
+def parse_staff_date(value: str) -> str:
+    """A date typed by staff ("2024-05-01" or "2024-05-01T08:30") in the contract's ISO form."""
+    value = value.strip()
+    try:
+        if len(value) == 10:
+            return date.fromisoformat(value).isoformat()
+        moment = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise ReviewError(f"invalid date {value!r}: use YYYY-MM-DD or YYYY-MM-DDTHH:MM") from exc
+    if moment.tzinfo is None:
+        return moment.strftime("%Y-%m-%dT%H:%M:%S") + "+07:00"
+    return moment.isoformat()
+
+
+def _edit(session: Session, article: Article, title: str | None, published: str | None) -> dict:
+    detail: dict = {}
+    if title is not None and title.strip() and title.strip() != article.title:
+        detail["title"] = [article.title, title.strip()]
+        article.title = title.strip()
+        index_article(session, article)
+    if published is not None and published.strip():
+        new = parse_staff_date(published)
+        if new != article.published:
+            detail["published"] = [article.published, new]
+            article.published = new
+            article.published_at = published_at_utc(new)
+            article.date_method, article.date_doubtful = "staff", False
+    return detail
+
+
+def _merge(session: Session, article: Article, original_id: int | None) -> dict:
+    original = session.get(Article, original_id) if original_id else None
+    if original is None:
+        raise ReviewError(f"article {article.id}: no article {original_id} to merge into")
+    root = _root_id(original)
+    if root == article.id:
+        raise ReviewError(f"article {article.id} cannot be merged into its own cluster")
+    # The merged article's own copies follow it, so a cluster stays one level deep.
+    for copy in session.scalars(select(Article).where(Article.duplicate_of_id == article.id)):
+        copy.duplicate_of_id = root
+    before = article.duplicate_of_id
+    article.duplicate_of_id = root
+    return {"duplicate_of": [before, root]}
+
+
+def _split(session: Session, article: Article) -> dict:
+    """Take the article out of its cluster; an original hands its copies to the oldest copy."""
+    before = article.duplicate_of_id
+    copies = session.scalars(
+        select(Article).where(Article.duplicate_of_id == article.id).order_by(Article.id)
+    ).all()
+    if copies:
+        heir = copies[0]
+        heir.duplicate_of_id = None
+        for copy in copies[1:]:
+            copy.duplicate_of_id = heir.id
+    article.duplicate_of_id = None
+    return {"duplicate_of": [before, None], "copies": [c.id for c in copies]}
+
+
+def _apply(session: Session, article: Article, action: str, form: dict) -> dict:
+    if action in _SIMPLE:
+        column, value = _SIMPLE[action]
+        before = getattr(article, column)
+        setattr(article, column, value)
+        return {column: [before, value]}
+    if action == "edit":
+        return _edit(session, article, form.get("title"), form.get("published"))
+    if action == "merge":
+        return _merge(session, article, form.get("original_id"))
+    return _split(session, article)
+
+
+def decide(session: Session, article_ids: list[int], action: str, user: str, **form) -> list[int]:
+    """Apply ``action`` to every listed article, recording who did it; returns the ids changed.
+
+    ``form`` carries the action's inputs: ``title``/``published`` for edit, ``original_id`` for
+    merge. Unknown articles are skipped (another reviewer may have removed them).
+    """
+    if action not in ACTIONS:
+        raise ReviewError(f"unknown action {action!r} (known: {', '.join(ACTIONS)})")
+    now, changed = utcnow(), []
+    articles = session.scalars(select(Article).where(Article.id.in_(article_ids))).all()
+    for article in articles:
+        detail = _apply(session, article, action, form)
+        article.reviewed_by, article.reviewed_at = user, now
+        session.add(
+            ReviewEvent(article_id=article.id, user=user, action=action, detail=detail, at=now)
+        )
+        changed.append(article.id)
+    session.flush()
+    return changed
+
+
+def source_choices(session: Session) -> tuple[list[Source], list[str]]:
+    """Sources and provinces for the queue's filter menus."""
+    sources = list(session.scalars(select(Source).order_by(Source.name)))
+    provinces = sorted({s.province for s in sources if s.province})
+    return sources, provinces

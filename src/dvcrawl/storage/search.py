@@ -1,0 +1,119 @@
+"""Full-text search that ignores case and diacritics, on SQLite (FTS5) and PostgreSQL (tsvector).
+
+Both backends index a *folded* copy of title and text (``dvcrawl.textnorm.fold``: lowercase, no
+diacritics, đ→d), so "dan van kheo" finds "Dân vận khéo" and "hoa" finds both "hoà" and "hòa".
+Folding in Python rather than with PostgreSQL's ``unaccent`` keeps the two backends word-for-word
+identical. The index tables come from migration 0002_fulltext.
+
+Rows are written by :func:`index_article` (called wherever the review desk edits an article) and
+caught up by :func:`sync_index` before every search: every article with an id above the highest
+indexed one is folded and indexed, so articles stored by the crawler become searchable without the
+crawler knowing about the index.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from dvcrawl.storage.models import Article
+from dvcrawl.textnorm import fold
+
+__all__ = ["index_article", "query_terms", "search_ids", "sync_index"]
+
+# A word of the folded query: letters and digits ("dan", "2024"); everything else (underscore
+# too, as in both FTS tokenizers) separates, so no query syntax can reach the database.
+_WORD = re.compile(r"[^\W_]+")
+# Words per query: a pasted paragraph must not become a thousand-term query.
+MAX_TERMS = 12
+# Title matches weigh more than body matches (a story is usually looked up by its headline).
+TITLE_WEIGHT = 3.0
+
+_SQLITE_DELETE = text("DELETE FROM articles_fts WHERE rowid = :id")
+_SQLITE_INSERT = text(
+    "INSERT INTO articles_fts (rowid, title_folded, text_folded) VALUES (:id, :title, :body)"
+)
+_PG_UPSERT = text(
+    "INSERT INTO articles_fts (article_id, title_folded, text_folded) VALUES (:id, :title, :body) "
+    "ON CONFLICT (article_id) DO UPDATE "
+    "SET title_folded = EXCLUDED.title_folded, text_folded = EXCLUDED.text_folded"
+)
+_MAX_INDEXED = {
+    "sqlite": text("SELECT coalesce(max(rowid), 0) FROM articles_fts"),
+    "postgresql": text("SELECT coalesce(max(article_id), 0) FROM articles_fts"),
+}
+_SQLITE_SEARCH = text(
+    "SELECT rowid FROM articles_fts WHERE articles_fts MATCH :q "
+    f"ORDER BY bm25(articles_fts, {TITLE_WEIGHT}, 1.0), rowid DESC LIMIT :limit OFFSET :offset"
+)
+# The vector expression must match the GIN index of migration 0002 word for word.
+_PG_VECTOR = "to_tsvector('simple', title_folded || ' ' || text_folded)"
+_PG_SEARCH = text(
+    f"SELECT article_id FROM articles_fts WHERE {_PG_VECTOR} @@ to_tsquery('simple', :q) "
+    f"ORDER BY ts_rank(setweight(to_tsvector('simple', title_folded), 'A') || "
+    f"to_tsvector('simple', text_folded), to_tsquery('simple', :q)) DESC, article_id DESC "
+    "LIMIT :limit OFFSET :offset"
+)
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def _write(session: Session, article_id: int, title: str, body: str) -> None:
+    params = {"id": article_id, "title": fold(title or ""), "body": fold(body or "")}
+    if _dialect(session) == "sqlite":
+        session.execute(_SQLITE_DELETE, {"id": article_id})
+        session.execute(_SQLITE_INSERT, params)
+    else:
+        session.execute(_PG_UPSERT, params)
+
+
+def index_article(session: Session, article: Article) -> None:
+    """(Re)index one article's title and text; call after changing either."""
+    session.flush()
+    _write(session, article.id, article.title, article.text)
+
+
+def sync_index(session: Session, batch: int = 2000) -> int:
+    """Index every article newer than the highest indexed id; returns how many were indexed."""
+    last = int(session.execute(_MAX_INDEXED[_dialect(session)]).scalar_one())
+    done = 0
+    while True:
+        rows = session.execute(
+            text("SELECT id, title, text FROM articles WHERE id > :last ORDER BY id LIMIT :n"),
+            {"last": last, "n": batch},
+        ).all()
+        for row in rows:
+            _write(session, row.id, row.title, row.text)
+        done += len(rows)
+        if len(rows) < batch:
+            return done
+        last = rows[-1].id
+
+
+def query_terms(query: str) -> list[str]:
+    """The folded words of a query: "Dân vận KHÉO" → ["dan", "van", "kheo"]."""
+    return _WORD.findall(fold(query))[:MAX_TERMS]
+
+
+def _match_expression(terms: list[str], dialect: str) -> str:
+    """Every word must match; the last one as a prefix, so a half-typed word still finds."""
+    if dialect == "sqlite":
+        # Quoted so a word like "and" or "near" is never read as FTS5 syntax.
+        return " ".join(f'"{t}"' for t in terms[:-1]) + f' "{terms[-1]}"*'
+    return " & ".join([*terms[:-1], f"{terms[-1]}:*"])
+
+
+def search_ids(session: Session, query: str, *, limit: int = 50, offset: int = 0) -> list[int]:
+    """Ids of the articles matching every word of ``query``, best match first."""
+    terms = query_terms(query)
+    if not terms:
+        return []
+    sync_index(session)
+    dialect = _dialect(session)
+    statement = _SQLITE_SEARCH if dialect == "sqlite" else _PG_SEARCH
+    params = {"q": _match_expression(terms, dialect), "limit": limit, "offset": offset}
+    return list(session.execute(statement, params).scalars())

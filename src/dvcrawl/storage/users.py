@@ -1,0 +1,58 @@
+"""Staff accounts: argon2 password hashes, created or reset by ``dvcrawl users add``."""
+
+from __future__ import annotations
+
+import re
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dvcrawl.errors import DvcrawlError
+from dvcrawl.storage.models import User
+
+__all__ = ["authenticate", "set_password", "validate_name"]
+
+# A user name: 1-120 visible characters without spaces ("lan", "nguyen.van.a", "cán_bộ1").
+_NAME = re.compile(r"^\S{1,120}$")
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+# Checked when the name is unknown, so a missing account costs as long as a wrong password.
+_DUMMY_HASH = _hasher.hash("dvcrawl-no-such-user")
+
+
+def validate_name(name: str) -> str:
+    """The name, or a DvcrawlError saying why it cannot name an account."""
+    if not _NAME.match(name or ""):
+        raise DvcrawlError(f"invalid user name {name!r}: 1-120 characters, no spaces")
+    return name
+
+
+def set_password(session: Session, name: str, password: str) -> bool:
+    """Create the account ``name`` or reset its password; True when it was created."""
+    validate_name(name)
+    if not password:
+        raise DvcrawlError("empty password: type the password on standard input")
+    user = session.scalar(select(User).where(User.name == name))
+    created = user is None
+    if user is None:
+        user = User(name=name, password_hash="")
+        session.add(user)
+    user.password_hash = _hasher.hash(password)
+    session.flush()
+    return created
+
+
+def authenticate(session: Session, name: str, password: str) -> bool:
+    """True when ``name`` exists and ``password`` matches its hash (rehashed if outdated)."""
+    user = session.scalar(select(User).where(User.name == name))
+    stored = user.password_hash if user is not None else _DUMMY_HASH
+    try:
+        _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    if user is None:
+        return False
+    if _hasher.check_needs_rehash(stored):
+        user.password_hash = _hasher.hash(password)
+    return True

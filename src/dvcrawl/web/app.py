@@ -1,0 +1,81 @@
+"""The review desk application: middleware, routes and the database it works on."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.middleware.sessions import SessionMiddleware
+
+from dvcrawl.storage.db import Database
+from dvcrawl.web import auth_routes, ops_routes, queue_routes, search_routes
+from dvcrawl.web.render import render
+from dvcrawl.web.security import LoginLimiter, LoginRequired, SecurityHeaders
+
+log = logging.getLogger(__name__)
+STATIC_DIR = Path(__file__).with_name("static")
+SESSION_COOKIE = "dvcrawl_session"
+SESSION_MAX_AGE = 12 * 3600  # one working day: staff sign in again each morning
+
+
+def _feeds_router():
+    """The feeds helper's router (public /feeds/...), when that module is installed."""
+    try:
+        from dvcrawl.web.feeds_routes import router
+    except ImportError:
+        log.warning("dvcrawl.web.feeds_routes is missing: /feeds/ is not served")
+        return None
+    return router
+
+
+def _install_handlers(app: FastAPI) -> None:
+    @app.exception_handler(LoginRequired)
+    async def _to_login(request: Request, exc: LoginRequired) -> Response:
+        return RedirectResponse(f"/login?next={quote(exc.next_path, safe='')}", status_code=303)
+
+    @app.exception_handler(HTTPException)
+    async def _http_error(request: Request, exc: HTTPException) -> Response:
+        response = render(request, "error.html", exc.status_code, message=str(exc.detail))
+        for name, value in (exc.headers or {}).items():
+            response.headers[name] = value
+        return response
+
+
+def create_app(
+    db_url: str, *, feeds_dir: Path | None = None, secret_key: str | None = None
+) -> FastAPI:
+    """The desk for the database at ``db_url``; ``feeds_dir`` holds the built feed files.
+
+    Without ``secret_key`` a random one is drawn, so sessions end when the process does.
+    """
+    app = FastAPI(title="dvcrawl", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.db = Database(db_url)
+    app.state.feeds_dir = Path(feeds_dir) if feeds_dir else None
+    app.state.login_limiter = LoginLimiter()
+    # Outermost first: headers on every answer, then gzip, then the signed session cookie
+    # (itsdangerous; HttpOnly always, SameSite=Lax so cross-site POSTs carry no session).
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=secret_key or secrets.token_urlsafe(32),
+        session_cookie=SESSION_COOKIE,
+        max_age=SESSION_MAX_AGE,
+        same_site="lax",
+        https_only=False,  # served on a LAN or behind a TLS proxy; see README
+    )
+    app.add_middleware(GZipMiddleware, minimum_size=1000)
+    app.add_middleware(SecurityHeaders)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for module in (auth_routes, queue_routes, search_routes, ops_routes):
+        app.include_router(module.router)
+    feeds = _feeds_router()
+    if feeds is not None:
+        app.include_router(feeds)
+    _install_handlers(app)
+    return app

@@ -1,0 +1,89 @@
+"""Templates and their helpers: one Jinja2 environment with autoescape, shared by every route."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from dvcrawl.web.security import CSRF_FIELD, SESSION_USER, csrf_token
+
+TEMPLATES_DIR = Path(__file__).with_name("templates")
+# Blank-line or newline runs between paragraphs of an article's clean text.
+_PARAGRAPH_BREAK = re.compile(r"\s*\n\s*")
+# Stored instants are naive UTC; staff read Vietnamese time (+07:00, no daylight saving).
+_VN_OFFSET = timedelta(hours=7)
+
+# Jinja2Templates turns autoescape on for .html: every scraped string is escaped on output.
+templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+
+
+def paragraphs(text: str | None) -> list[str]:
+    """The article's paragraphs (the template escapes each one)."""
+    return [p for p in _PARAGRAPH_BREAK.split(text or "") if p]
+
+
+def vn_time(moment: datetime | None) -> str:
+    """A stored naive-UTC instant as Vietnamese local time, "22/11/2026 17:35"."""
+    if moment is None:
+        return "—"
+    return (moment + _VN_OFFSET).strftime("%d/%m/%Y %H:%M")
+
+
+def pagequery(params: Mapping[str, str], page: int) -> str:
+    """The current query string with ``page`` replaced, for pager links."""
+    items = [(k, v) for k, v in params.items() if k != "page"]
+    return urlencode([*items, ("page", str(page))])
+
+
+def is_web_url(url: str | None) -> bool:
+    """Only http(s) links are clickable: a scraped "javascript:" URL stays plain text."""
+    return bool(url) and url.lower().startswith(("http://", "https://"))
+
+
+def changes(detail: Mapping | None) -> list[str]:
+    """A review event's detail as readable lines: "title: Cũ → Mới"."""
+    lines = []
+    for key, value in (detail or {}).items():
+        if isinstance(value, list) and len(value) == 2 and key != "copies":
+            lines.append(f"{key}: {value[0]} → {value[1]}")
+        else:
+            lines.append(f"{key}: {value}")
+    return lines
+
+
+templates.env.filters.update(
+    paragraphs=paragraphs,
+    vn_time=vn_time,
+    pagequery=pagequery,
+    is_web_url=is_web_url,
+    changes=changes,
+)
+# Names of review actions as staff read them in an article's history.
+templates.env.globals["ACTION_LABELS"] = {
+    "approve": "Duyệt",
+    "reject": "Loại",
+    "reopen": "Đưa về chờ duyệt",
+    "relevant": "Đánh dấu liên quan",
+    "not_relevant": "Đánh dấu không liên quan",
+    "auto_relevance": "Theo máy chấm",
+    "edit": "Sửa",
+    "merge": "Gộp cụm",
+    "split": "Tách khỏi cụm",
+}
+templates.env.globals["CSRF_FIELD"] = CSRF_FIELD
+
+
+def render(request: Request, name: str, status_code: int = 200, **context) -> HTMLResponse:
+    """Render ``name`` with the signed-in user and the CSRF token every form needs."""
+    context.update(
+        user=request.session.get(SESSION_USER),
+        csrf=csrf_token(request),
+    )
+    return templates.TemplateResponse(request, name, context, status_code=status_code)
