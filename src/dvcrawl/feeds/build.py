@@ -1,0 +1,209 @@
+"""build_feeds: the database's newest articles → every feed file, written only when changed.
+
+Feeds are a pure function of the database (STYLE.md, data flow): read once, render each feed in
+RSS, Atom and JSON Feed, list them in OPML, write atomically, then ping the WebSub hub for the
+feeds that changed.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from dvcrawl.errors import ConfigError
+from dvcrawl.feeds import safe, websub
+from dvcrawl.feeds.entries import FeedSpec, build_time, make_entry
+from dvcrawl.feeds.jsonfeed import json_bytes
+from dvcrawl.feeds.opml import opml_bytes
+from dvcrawl.feeds.query import (
+    MODES,
+    FeedArticle,
+    SourceInfo,
+    also_published,
+    list_sources,
+    merge_newest,
+    newest_for_source,
+)
+from dvcrawl.feeds.render import atom_bytes, rss_bytes
+from dvcrawl.feeds.titles import all_texts, province_texts, source_texts
+from dvcrawl.feeds.write import write_if_changed
+from dvcrawl.storage.db import Database
+from dvcrawl.textnorm import fold
+
+log = logging.getLogger(__name__)
+# Where `dvcrawl serve` answers by default; feeds need absolute self links even without config.
+DEFAULT_BASE_URL = "http://localhost:8000/"
+OPML_NAME = "feeds.opml"
+# Anything but the characters the feed server accepts in a file name.
+_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+@dataclass(frozen=True)
+class FeedInfo:
+    """One written feed file."""
+
+    name: str  # file name: "all.rss"
+    title: str
+    path: Path
+    url: str
+    kind: str  # format: rss | atom | json | opml
+    group: str = "all"  # all | source | province | index
+
+
+@dataclass
+class FeedBuildResult:
+    written: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+    feeds: list[FeedInfo] = field(default_factory=list)
+    pinged: list[str] = field(default_factory=list)  # feed URLs announced to the hub
+    ping_errors: list[str] = field(default_factory=list)
+
+
+def feeds_base_url(base_url: str | None) -> str:
+    """The URL of the feeds directory: ``base_url`` (site root or …/feeds) + "/feeds/"."""
+    value = (base_url or DEFAULT_BASE_URL).strip()
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"base URL must be an absolute http(s) URL, not {value!r}")
+    value = value.rstrip("/")
+    return value + "/" if value.endswith("/feeds") else value + "/feeds/"
+
+
+def slug(value: str) -> str:
+    """ASCII file-name slug: "Hà Tĩnh" → "ha-tinh" (diacritics folded, đ → d)."""
+    return _UNSAFE_NAME.sub("-", fold(value)).strip("-").lower() or "x"
+
+
+def _check_options(limit: int, mode: str, ttl_minutes: int) -> None:
+    if mode not in MODES:
+        raise ConfigError(f"publish mode must be one of {', '.join(MODES)}, not {mode!r}")
+    if not isinstance(limit, int) or limit < 1:
+        raise ConfigError(f"feed limit must be a whole number of at least 1, not {limit!r}")
+    if not isinstance(ttl_minutes, int) or ttl_minutes < 1:
+        raise ConfigError(f"feed ttl must be a whole number of minutes ≥ 1, not {ttl_minutes!r}")
+
+
+def _read(db: Database, mode: str, limit: int):
+    """Sources, each source's newest articles, and the copies of every listed article."""
+    with db.session() as session:
+        sources = list_sources(session)
+        newest = {s.id: newest_for_source(session, s.id, mode, limit) for s in sources}
+        ids = [a.id for articles in newest.values() for a in articles]
+        copies = also_published(session, ids)
+    return sources, newest, copies
+
+
+def _specs(
+    sources: list[SourceInfo],
+    newest: dict[str, list[FeedArticle]],
+    limit: int,
+    mode: str,
+    home: str,
+) -> list[tuple[FeedSpec, list[FeedArticle]]]:
+    """Every logical feed with its articles: site-wide, one per source, one per province."""
+    specs = [(FeedSpec("all", "all", *all_texts(mode), home), merge_newest(newest.values(), limit))]
+    provinces: dict[str, list[SourceInfo]] = defaultdict(list)  # by slug: one file each
+    for source in sources:
+        name = f"source-{_UNSAFE_NAME.sub('-', source.id)}"
+        title, description = source_texts(source.name, mode)
+        spec = FeedSpec(name, "source", title, description, source.home or home)
+        specs.append((spec, newest[source.id]))
+        if safe.one_line(source.province):
+            provinces[slug(safe.one_line(source.province))].append(source)
+    for key in sorted(provinces):
+        members = provinces[key]
+        texts = province_texts(safe.one_line(members[0].province), mode)
+        spec = FeedSpec(f"province-{key}", "province", *texts, home)
+        specs.append((spec, merge_newest([newest[s.id] for s in members], limit)))
+    return specs
+
+
+def _write_feed(
+    spec: FeedSpec, out_dir: Path, base: str, options: dict, result: FeedBuildResult
+) -> list[str]:
+    """Write the three formats of ``spec``; returns the URLs of the files that changed."""
+    built = build_time(spec.entries, options["now"])
+    hub, ttl = options["hub"], options["ttl"]
+    renderers = {
+        "rss": lambda url: rss_bytes(spec, url, hub, ttl, built),
+        "atom": lambda url: atom_bytes(spec, url, hub, ttl, built),
+        "json": lambda url: json_bytes(spec, url, hub),
+    }
+    changed = []
+    for kind, render in renderers.items():
+        info = FeedInfo(
+            f"{spec.name}.{kind}",
+            spec.title,
+            out_dir / f"{spec.name}.{kind}",
+            f"{base}{spec.name}.{kind}",
+            kind,
+            spec.kind,
+        )
+        if _record(info, render(info.url), result):
+            changed.append(info.url)
+    return changed
+
+
+def _record(info: FeedInfo, data: bytes, result: FeedBuildResult) -> bool:
+    """Write one file if changed and note it in ``result``; True when written."""
+    written = write_if_changed(info.path, data)
+    (result.written if written else result.unchanged).append(info.path)
+    result.feeds.append(info)
+    return written
+
+
+def _ping(hub: str, urls: list[str], result: FeedBuildResult) -> None:
+    for url in urls:
+        error = websub.ping(hub, url)
+        if error:
+            result.ping_errors.append(error)
+        else:
+            result.pinged.append(url)
+
+
+def build_feeds(
+    db: Database,
+    out_dir: Path,
+    *,
+    base_url: str | None = None,
+    limit: int = 50,
+    mode: str = "auto",
+    hub: str | None = None,
+    ttl_minutes: int = 30,
+) -> FeedBuildResult:
+    """(Re)build every feed into ``out_dir``; unchanged files are left as they are.
+
+    ``mode`` "auto" publishes every relevant article until staff reject it, "approved" only
+    approved ones. ``ttl_minutes`` should match the crawl schedule. With ``hub``, feeds carry
+    rel="hub" links and the hub is pinged for each feed file that changed.
+    """
+    _check_options(limit, mode, ttl_minutes)
+    base = feeds_base_url(base_url)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    sources, newest, copies = _read(db, mode, limit)
+    by_id = {s.id: s for s in sources}
+    options = {"now": datetime.now(UTC), "hub": hub, "ttl": ttl_minutes}
+    result = FeedBuildResult()
+    changed: list[str] = []
+    pairs = _specs(sources, newest, limit, mode, base)
+    for spec, articles in pairs:
+        spec.entries = [make_entry(a, by_id, copies.get(a.id, [])) for a in articles]
+        changed += _write_feed(spec, out_dir, base, options, result)
+    opml = FeedInfo(
+        OPML_NAME, all_texts(mode)[0], out_dir / OPML_NAME, base + OPML_NAME, "opml", "index"
+    )
+    specs = [spec for spec, _ in pairs]
+    rss_urls = {spec.name: f"{base}{spec.name}.rss" for spec in specs}
+    _record(opml, opml_bytes(specs, rss_urls, opml.title), result)
+    if hub and changed:
+        _ping(hub, changed, result)
+    log.info(
+        "feeds: %d written, %d unchanged in %s", len(result.written), len(result.unchanged), out_dir
+    )
+    return result
