@@ -1,0 +1,94 @@
+"""Duplicate fingerprints on the labelled syndication set (tests/data/syndication)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from dvcrawl import dedupe
+from syndication_data import body, load_pairs
+
+SAME = load_pairs("same")
+DIFFERENT = load_pairs("different")
+
+
+def _share_a_band(text_a: str, text_b: str) -> bool:
+    keys_a = dedupe.band_keys(dedupe.signature(text_a))
+    return bool(set(keys_a) & set(dedupe.band_keys(dedupe.signature(text_b))))
+
+
+def test_labelled_set_is_big_enough_and_real():
+    assert len(SAME) >= 15 and len(DIFFERENT) >= 15
+    for pair_id, text_a, text_b in SAME + DIFFERENT:
+        assert text_a != text_b, pair_id
+        assert len(dedupe.normalized_words(text_a)) >= dedupe.MIN_WORDS, pair_id
+
+
+@pytest.mark.parametrize(("pair_id", "text_a", "text_b"), SAME, ids=[p[0] for p in SAME])
+def test_syndicated_pairs_cluster(pair_id, text_a, text_b):
+    assert dedupe.is_near_duplicate(text_a, text_b)
+    assert _share_a_band(text_a, text_b), "LSH lookup would not find this copy"
+    estimate = dedupe.similarity(dedupe.signature(text_a), dedupe.signature(text_b))
+    assert estimate >= dedupe.JACCARD_THRESHOLD
+
+
+@pytest.mark.parametrize(("pair_id", "text_a", "text_b"), DIFFERENT, ids=[p[0] for p in DIFFERENT])
+def test_different_stories_stay_apart(pair_id, text_a, text_b):
+    assert not dedupe.is_near_duplicate(text_a, text_b)
+    assert dedupe.content_hash(text_a) != dedupe.content_hash(text_b)
+
+
+def test_precision_and_recall_on_the_labelled_set():
+    predicted_same = [dedupe.is_near_duplicate(a, b) for _, a, b in SAME]
+    predicted_diff = [dedupe.is_near_duplicate(a, b) for _, a, b in DIFFERENT]
+    true_pos, false_pos = sum(predicted_same), sum(predicted_diff)
+    assert true_pos / len(SAME) == 1.0  # recall
+    assert true_pos / (true_pos + false_pos) == 1.0  # precision
+
+
+@pytest.mark.parametrize(
+    "short",
+    [
+        "Đang cập nhật",
+        "Đang cập nhật...",
+        "Các đại biểu dự Hội nghị tổng kết công tác dân vận năm 2022.",
+        "Quang cảnh buổi đối thoại giữa Bí thư Tỉnh ủy với nhân dân xã Thủy Xuân (Ảnh: Thu Hoài)",
+        "",
+    ],
+)
+def test_short_bodies_never_cluster(short):
+    assert dedupe.signature(short) is None
+    assert dedupe.band_keys(dedupe.signature(short)) == []
+    assert not dedupe.is_near_duplicate(short, short)
+    assert dedupe.similarity(dedupe.signature(short), dedupe.signature(short)) == 0.0
+
+
+def test_minimum_length_boundary():
+    words = dedupe.normalized_words(body("same/01/A"))
+    assert dedupe.signature(" ".join(words[: dedupe.MIN_WORDS - 1])) is None
+    assert dedupe.signature(" ".join(words[: dedupe.MIN_WORDS + 5])) is not None
+
+
+def test_content_hash_ignores_tone_placement_case_and_spacing():
+    assert dedupe.content_hash("Hoà bình, thuỷ lợi, Uỷ ban") == dedupe.content_hash(
+        "hòa  bình,\nthủy lợi, ủy ban"
+    )
+    assert dedupe.content_hash("hoà") == dedupe.content_hash("hòa")
+    assert dedupe.content_hash("hoa") != dedupe.content_hash("hòa")  # tone still matters
+
+
+def test_decomposed_copy_has_the_same_fingerprint():
+    original = body("same/04/A")
+    decomposed = unicodedata.normalize("NFD", original)
+    assert dedupe.content_hash(decomposed) == dedupe.content_hash(original)
+    assert dedupe.band_keys(dedupe.signature(decomposed)) == dedupe.band_keys(
+        dedupe.signature(original)
+    )
+
+
+def test_band_keys_shape():
+    keys = dedupe.band_keys(dedupe.signature(body("same/02/A")))
+    assert len(keys) == dedupe.BANDS
+    assert keys[3].startswith("b03:") and len(keys[3]) <= 64
+    assert len(set(keys)) == dedupe.BANDS
