@@ -8,7 +8,9 @@ from collections.abc import Iterator
 
 import pytest
 
-PG_ADMIN_URL = os.environ.get("DVCRAWL_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+PG_ADMIN_URL = os.environ.get(
+    "DVCRAWL_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 REDIS_TEST_URL = os.environ.get("DVCRAWL_TEST_REDIS", "redis://127.0.0.1:6379/0")
 
 
@@ -30,7 +32,9 @@ def _pg_available() -> bool:
     try:
         import psycopg
 
-        with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=test", connect_timeout=3):
+        with psycopg.connect(
+            "host=127.0.0.1 port=5432 user=postgres dbname=test", connect_timeout=3
+        ):
             return True
     except Exception:
         return False
@@ -74,3 +78,24 @@ def sample_network():
 
     with SampleNetwork() as net:
         yield net
+
+
+@pytest.fixture
+def run_cli():
+    """Run ``dvcrawl`` as a separate process (a crawl needs a fresh Twisted reactor)."""
+    import subprocess
+    import sys
+
+    def run(*args: str, input: str | None = None, timeout: float = 300, env: dict | None = None):
+        full_env = dict(os.environ)
+        full_env.update(env or {})
+        return subprocess.run(
+            [sys.executable, "-m", "dvcrawl", *args],
+            input=input,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=full_env,
+        )
+
+    return run

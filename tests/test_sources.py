@@ -59,7 +59,10 @@ BAD_CASES = {
         '[[sources]]\nid = "a"\nname = "A"\nstart_urls = ["http://a.vn/"]\ncolour = "red"',
         "source 'a', key 'colour': unknown key",
     ),
-    "bad-id": ('[[sources]]\nid = "Hà Tĩnh"\nname = "A"\nstart_urls = ["http://a.vn/"]', "key 'id'"),
+    "bad-id": (
+        '[[sources]]\nid = "Hà Tĩnh"\nname = "A"\nstart_urls = ["http://a.vn/"]',
+        "key 'id'",
+    ),
     "duplicate-id": (
         '[[sources]]\nid = "a"\nname = "A"\nstart_urls = ["http://a.vn/"]\n'
         '[[sources]]\nid = "a"\nname = "B"\nstart_urls = ["http://b.vn/"]',

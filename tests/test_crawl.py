@@ -1,0 +1,136 @@
+"""The crawl end to end, against the sample portals on loopback: found, stored once, polite."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+FAST = ("--delay", "0")
+
+
+@pytest.fixture
+def sources_file(sample_network, tmp_path):
+    path = tmp_path / "sources.toml"
+    path.write_text(sample_network.sources_toml(), encoding="utf-8")
+    return path
+
+
+def export(run_cli, db: str) -> list[dict]:
+    done = run_cli("export", "--db", db)
+    assert done.returncode == 0, done.stderr
+    return [json.loads(line) for line in done.stdout.splitlines()]
+
+
+def crawl(run_cli, sources_file, db: str, *extra: str):
+    done = run_cli("crawl", "--sources", str(sources_file), "--db", db, *FAST, *extra)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done
+
+
+CONTRACT_FIELDS = {
+    "url",
+    "source",
+    "title",
+    "published",
+    "author",
+    "text",
+    "relevant",
+    "duplicate_of",
+    "status",
+}
+
+
+def test_first_crawl_finds_articles_once_and_second_adds_nothing(
+    sample_network, sources_file, sqlite_url, run_cli
+):
+    done = crawl(run_cli, sources_file, sqlite_url)
+    assert "articles stored" in done.stderr or "finished" in done.stderr  # progress on stderr
+    rows = export(run_cli, sqlite_url)
+    expected = {a.url: a for a in sample_network.expected_articles()}
+    urls = [r["url"] for r in rows]
+    assert len(urls) == len(set(urls)), "an article was stored twice"
+    found = expected.keys() & set(urls)
+    assert len(found) >= 0.98 * len(expected), sorted(expected.keys() - set(urls))[:10]
+    assert set(urls) <= expected.keys(), sorted(set(urls) - expected.keys())[:10]
+    for row in rows:
+        assert row.keys() >= CONTRACT_FIELDS
+        assert row["status"] == "new"
+        assert row["source"] == expected[row["url"]].source_id
+
+    crawl(run_cli, sources_file, sqlite_url)
+    assert len(export(run_cli, sqlite_url)) == len(rows)
+
+
+def test_crawl_is_polite(sample_network, sources_file, sqlite_url, run_cli):
+    crawl(run_cli, sources_file, sqlite_url)
+    requests = sample_network.requests
+    assert requests
+    paths = [r.path for r in requests]
+    # robots.txt read first on every site, its disallowed paths never fetched
+    sites = {r.site_id for r in requests}
+    for site in sites:
+        first = next(r for r in requests if r.site_id == site)
+        assert first.path == "/robots.txt"
+    assert not [p for p in paths if p.startswith(("/admin", "/tim-kiem"))]
+    # traps: no calendar chain, no repeated-parameter loop
+    assert len([p for p in paths if "thang=" in p or "nam=" in p]) == 0
+    assert not [p for p in paths if p.count("sort=") > 1]
+    agents = {r.headers.get("User-Agent", "") for r in requests}
+    assert all(a.startswith("dvcrawl/") and "+http" in a for a in agents), agents
+
+
+def test_each_article_page_fetched_once(sample_network, sources_file, sqlite_url, run_cli):
+    crawl(run_cli, sources_file, sqlite_url)
+    expected_paths = {a.url.split("/", 3)[3] for a in sample_network.expected_articles()}
+    fetched: dict[str, int] = {}
+    for r in sample_network.requests:
+        path = r.path.split("?")[0].split("#")[0].lstrip("/").rstrip("/")
+        if path in expected_paths and r.status == 200:
+            fetched[path] = fetched.get(path, 0) + 1
+    twice = {p: n for p, n in fetched.items() if n > 1}
+    assert not twice, twice
+
+
+def test_bad_input_exit_codes(tmp_path, run_cli, sqlite_url):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[sources]]\nid = "a"\nname = "A"\nstart_urls = ["http://a.vn/"]\nfoo = 1\n')
+    done = run_cli("crawl", "--sources", str(bad), "--db", sqlite_url)
+    assert done.returncode == 2
+    assert f"{bad}: source 'a', key 'foo': unknown key" in done.stderr
+    assert not (tmp_path / "dvcrawl.sqlite").exists(), "nothing may be written on bad input"
+
+    good = tmp_path / "good.toml"
+    good.write_text('[[sources]]\nid = "a"\nname = "A"\nstart_urls = ["http://127.0.0.1:9/"]\n')
+    done = run_cli(
+        "crawl", "--sources", str(good), "--db", "postgresql+psycopg://nobody@127.0.0.1:1/x"
+    )
+    assert done.returncode == 2
+    assert "database unreachable" in done.stderr
+
+    done = run_cli("crawl", "--sources", str(good), "--source", "zzz", "--db", sqlite_url)
+    assert done.returncode == 2 and "unknown source id(s): zzz" in done.stderr
+
+    done = run_cli("crawl", "--db", sqlite_url, env={"DVCRAWL_SOURCES": ""})
+    assert done.returncode == 2 and "no sources file" in done.stderr
+
+
+def test_unreachable_portal_still_exits_zero(tmp_path, run_cli, sqlite_url):
+    sources = tmp_path / "s.toml"
+    sources.write_text(
+        '[[sources]]\nid = "gone"\nname = "Gone"\nstart_urls = ["http://127.0.0.1:9/"]\n'
+    )
+    done = run_cli(
+        "crawl",
+        "--sources",
+        str(sources),
+        "--db",
+        sqlite_url,
+        *FAST,
+        "-s",
+        "RETRY_TIMES=0",
+        "-s",
+        "DOWNLOAD_TIMEOUT=5",
+    )
+    assert done.returncode == 0, done.stderr
+    assert "gone" in done.stdout
