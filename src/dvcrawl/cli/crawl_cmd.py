@@ -8,7 +8,6 @@ import sys
 from dvcrawl.cli.common import add_db_arg, add_sources_arg, sources_from_args
 from dvcrawl.config import resolve_db_url
 from dvcrawl.errors import ConfigError
-from dvcrawl.runner import CrawlSummary, run_crawl
 from dvcrawl.storage.db import open_database
 
 
@@ -44,7 +43,7 @@ def overrides_from_args(args: argparse.Namespace) -> dict:
     return overrides
 
 
-def print_summary(summary: CrawlSummary, out=sys.stdout) -> None:
+def print_summary(summary, out=sys.stdout) -> None:
     print(
         f"{'source':<16} {'status':<7} {'pages':>6} {'seen':>6} {'new':>5} {'relevant':>8} "
         f"{'copies':>6} {'errors':>6}",
@@ -64,6 +63,8 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError("--run-id needs exactly one --source")
     db_url = resolve_db_url(args.db)
     open_database(db_url)  # unreachable database: a clear error before any crawling
+    from dvcrawl.runner import run_crawl  # Scrapy and Twisted load only when crawling
+
     run_ids = {sources[0].id: args.run_id} if args.run_id is not None else None
     summary = run_crawl(
         sources,

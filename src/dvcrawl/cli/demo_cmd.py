@@ -9,9 +9,6 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from dvcrawl.feeds import build_feeds
-from dvcrawl.runner import run_crawl
-from dvcrawl.sampleportals import SampleNetwork
 from dvcrawl.storage.db import open_database
 from dvcrawl.storage.models import Article
 
@@ -44,6 +41,11 @@ def print_summary(db, out_dir: Path, feeds, expected: int) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here: the crawler and the sample portals are heavy, and --help should be quick.
+    from dvcrawl.feeds import build_feeds
+    from dvcrawl.runner import run_crawl
+    from dvcrawl.sampleportals import SampleNetwork
+
     out_dir = Path(args.out).resolve()
     if out_dir.exists():
         shutil.rmtree(out_dir)  # the demo's own directory: each demo starts from nothing
