@@ -156,7 +156,7 @@ def _merge(session: Session, article: Article, original_id: int | None) -> dict:
     if original is None:
         raise ReviewError(f"article {article.id}: no article {original_id} to merge into")
     root = _root_id(original)
-    if root == article.id:
+    if article.id in (original.id, root):
         raise ReviewError(f"article {article.id} cannot be merged into its own cluster")
     # The merged article's own copies follow it, so a cluster stays one level deep.
     for copy in session.scalars(select(Article).where(Article.duplicate_of_id == article.id)):
