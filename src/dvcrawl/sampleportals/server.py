@@ -1,0 +1,186 @@
+"""SampleNetwork: every sample portal served on its own loopback address, for tests and demos."""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from dvcrawl.sampleportals.corpus import build_corpus, make_article
+from dvcrawl.sampleportals.model import VN_TZ, Article, ExpectedArticle, RequestLogEntry
+from dvcrawl.sampleportals.sites import SITE_CLASSES
+from dvcrawl.sampleportals.sites.base import Site
+from dvcrawl.sampleportals.writer import OTHER_TOPICS, RELEVANT_TOPICS
+from dvcrawl.sources import Source
+
+log = logging.getLogger(__name__)
+FIRST_HOST = 11  # sites live on 127.0.0.11, 127.0.0.12, ...
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """Hands every request to the site of this server; logs it on the network."""
+
+    server_version = "Microsoft-IIS/8.5"
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server naming)
+        self._answer(send_body=True)
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        self._answer(send_body=False)
+
+    def _answer(self, send_body: bool) -> None:
+        net: SampleNetwork = self.server.network  # type: ignore[attr-defined]
+        site: Site = self.server.site  # type: ignore[attr-defined]
+        if net.delay:
+            time.sleep(net.delay)
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        try:
+            resp = site.handle(self.command, self.path, headers)
+        except Exception:  # a bug in a renderer must show as a 500, not a hung client
+            log.exception("sample site %s failed on %s", site.spec.id, self.path)
+            resp = site.html("<h1>500</h1>", 500)
+        net._log(RequestLogEntry(site.spec.id, self.command, self.path, resp.status, headers))
+        self.send_response(resp.status)
+        for key, value in resp.headers.items():
+            self.send_header(key, value)
+        self.send_header("Content-Length", str(len(resp.body)))
+        self.end_headers()
+        if send_body and resp.status != 304:
+            self.wfile.write(resp.body)
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 (base class signature)
+        log.debug("%s %s", self.address_string(), format % args)
+
+
+class SampleNetwork:
+    """The sample portals; ``with SampleNetwork() as net:`` starts and stops them."""
+
+    def __init__(self, scale: int = 1, delay: float = 0.0, seed: int = 7) -> None:
+        if scale < 1:
+            raise ValueError(f"scale must be at least 1, got {scale}")
+        self.scale, self.delay, self.seed = scale, delay, seed
+        specs = [cls.spec for cls in SITE_CLASSES]
+        corpus = build_corpus(specs, seed, scale)
+        self.sites: dict[str, Site] = {cls.spec.id: cls(corpus[cls.spec.id]) for cls in SITE_CLASSES}
+        self._servers: dict[str, ThreadingHTTPServer] = {}
+        self._threads: list[threading.Thread] = []
+        self._log_lock = threading.Lock()
+        self._requests: list[RequestLogEntry] = []
+        self._published = 0
+
+    # --- lifecycle ------------------------------------------------------------------------
+    def start(self) -> SampleNetwork:
+        if self._servers:
+            return self
+        for i, (sid, site) in enumerate(self.sites.items()):
+            server = ThreadingHTTPServer((f"127.0.0.{FIRST_HOST + i}", 0), _Handler)
+            server.daemon_threads = True
+            server.network, server.site = self, site  # type: ignore[attr-defined]
+            thread = threading.Thread(target=server.serve_forever, name=f"sample-{sid}", daemon=True)
+            thread.start()
+            self._servers[sid], self._threads = server, [*self._threads, thread]
+        return self
+
+    def stop(self) -> None:
+        for server in self._servers.values():
+            server.shutdown()
+            server.server_close()
+        for thread in self._threads:
+            thread.join(timeout=5)
+        self._servers, self._threads = {}, []
+
+    def __enter__(self) -> SampleNetwork:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    # --- what tests read ------------------------------------------------------------------
+    def base_url(self, site_id: str) -> str:
+        host, port = self._servers[site_id].server_address[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def sources(self) -> list[Source]:
+        return [
+            Source(
+                id=sid,
+                name=site.spec.name,
+                province=site.spec.province,
+                start_urls=(self.base_url(sid) + "/", self.base_url(sid) + site.listing_path("danvan")),
+            )
+            for sid, site in self.sites.items()
+        ]
+
+    def sources_toml(self) -> str:
+        blocks = []
+        for s in self.sources:
+            urls = ", ".join(f'"{u}"' for u in s.start_urls)
+            blocks.append(
+                f'[[sources]]\nid = "{s.id}"\nname = "{s.name}"\nprovince = "{s.province}"\nstart_urls = [{urls}]\n'
+            )
+        return "\n".join(blocks)
+
+    def article_url(self, art: Article) -> str:
+        return self.base_url(art.site_id) + self.sites[art.site_id].article_path(art)
+
+    def expected(self, art: Article) -> ExpectedArticle:
+        return ExpectedArticle(
+            url=self.article_url(art),
+            source_id=art.site_id,
+            title=art.title,
+            published=art.published_iso,
+            author=art.author,
+            credit=art.credit,
+            text=art.text,
+            relevant=art.relevant,
+            duplicate_of=self.article_url(art.original) if art.original else None,
+        )
+
+    def expected_articles(self) -> list[ExpectedArticle]:
+        out = []
+        for site in self.sites.values():
+            with site.lock:
+                arts = list(site.articles)
+            out.extend(self.expected(a) for a in arts)
+        return out
+
+    @property
+    def requests(self) -> list[RequestLogEntry]:
+        with self._log_lock:
+            return list(self._requests)
+
+    def clear_requests(self) -> None:
+        with self._log_lock:
+            self._requests.clear()
+
+    def _log(self, entry: RequestLogEntry) -> None:
+        with self._log_lock:
+            self._requests.append(entry)
+
+    # --- changing the network -------------------------------------------------------------
+    def publish(self, site_id: str, title: str | None = None, relevant: bool = True) -> ExpectedArticle:
+        """A new article at the top of the site's listings, dated now."""
+        site = self.sites[site_id]
+        self._published += 1
+        rng = random.Random(f"{self.seed}:publish:{site_id}:{self._published}")
+        topics = RELEVANT_TOPICS if relevant else OTHER_TOPICS
+        now = datetime.now(VN_TZ).replace(second=0, microsecond=0)
+        with site.lock:
+            num = max(a.num for a in site.articles) + 1
+            titles = {a.title for a in site.articles}
+        art = make_article(site.spec, rng, rng.choice(topics), now, num)
+        while title is None and art.title in titles:
+            art = make_article(site.spec, rng, rng.choice(topics), now, num)
+        if title is not None:
+            from dvcrawl.sampleportals.corpus import slugify
+
+            art.title, art.slug = title, slugify(title) or f"bai-viet-{num}"
+        art.category = "danvan" if relevant else "news"
+        art.nfd = False
+        site.add(art)
+        return self.expected(art)

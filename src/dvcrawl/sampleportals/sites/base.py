@@ -1,0 +1,266 @@
+"""What every sample portal does alike: routing of the shared pages, traps, conditional GET.
+
+A site module subclasses ``Site`` and supplies its URL forms (``article_path``,
+``listing_path``, ``route``) and its markup (``render_*``). Everything here is what a crawler
+meets on every real portal: robots.txt, a calendar that never ends, a sort parameter that
+repeats forever, an error page served with 200, a login wall, a page that fails once.
+"""
+
+from __future__ import annotations
+
+import threading
+import unicodedata
+import zlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime, parsedate_to_datetime
+from html import escape
+from urllib.parse import parse_qs, urlsplit
+
+from dvcrawl.sampleportals import chrome
+from dvcrawl.sampleportals.corpus import SiteSpec
+from dvcrawl.sampleportals.model import VN_TZ, Article
+
+CATEGORY_NAMES = {"danvan": "Công tác dân vận", "news": "Tin tức - Sự kiện"}
+NOT_FOUND_TEXT = "Trang bạn tìm không tồn tại hoặc đã bị xóa."
+
+
+@dataclass
+class Response:
+    status: int
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Route:
+    """What a path means on this site."""
+
+    kind: str  # "home", "listing", "article", "redirect"
+    article: Article | None = None
+    cat: str = ""
+    page: int = 1
+    location: str = ""
+    code: int = 301
+
+
+class Site:
+    """One portal: its articles (newest first) and how it answers requests."""
+
+    spec: SiteSpec
+    conditional = "etag"  # "etag" (ETag + Last-Modified), "lm" (Last-Modified only), "none"
+    page_size = 10
+    content_type = "text/html; charset=utf-8"
+    robots_extra: tuple[str, ...] = ()
+    calendar_path = "/lich/"
+    error_path = "/so-do-cong"  # linked from the menu, answers 200 with an error text
+    login_path = "/dang-nhap"
+    flaky_index: int | None = None  # this article answers 503 once
+
+    def __init__(self, articles: list[Article]) -> None:
+        self.articles = articles
+        self.lock = threading.Lock()
+        self.version = 1
+        self.last_modified = max(a.published for a in articles).replace(second=0)
+        flaky = [articles[self.flaky_index]] if self.flaky_index is not None else []
+        self.flaky_pending = {self.article_path(a) for a in flaky}
+        self.flaky_paths = frozenset(self.flaky_pending)
+
+    # --- URL forms and markup: supplied by each site -------------------------------------
+    def article_path(self, art: Article) -> str:
+        raise NotImplementedError
+
+    def listing_path(self, cat: str, page: int = 1) -> str:
+        raise NotImplementedError
+
+    def route(self, path: str, query: dict[str, list[str]]) -> Route | None:
+        raise NotImplementedError
+
+    def render_article(self, art: Article) -> str:
+        raise NotImplementedError
+
+    def render_listing(self, cat: str, page: int, target: str) -> str:
+        raise NotImplementedError
+
+    def render_home(self) -> str:
+        raise NotImplementedError
+
+    def render_simple(self, title: str, inner: str) -> str:
+        raise NotImplementedError
+
+    def fmt_date(self, art: Article) -> str:
+        raise NotImplementedError
+
+    # --- corpus views ---------------------------------------------------------------------
+    def listing(self, cat: str) -> list[Article]:
+        with self.lock:
+            arts = list(self.articles)
+        return arts if cat == "news" else [a for a in arts if a.category == cat]
+
+    def page_count(self, cat: str) -> int:
+        return max(1, -(-len(self.listing(cat)) // self.page_size))
+
+    def page_items(self, cat: str, page: int) -> list[Article]:
+        start = (page - 1) * self.page_size
+        return self.listing(cat)[start : start + self.page_size]
+
+    def find(self, pred) -> Article | None:
+        with self.lock:
+            return next((a for a in self.articles if pred(a)), None)
+
+    def link_variant(self, art: Article, i: int) -> str:
+        """The article's link as some list prints it: sometimes with tracking junk."""
+        path = self.article_path(art)
+        return path + chrome.TRACKING[i % len(chrome.TRACKING)] if i % 3 == 1 else path
+
+    def entries(self, arts: list[Article], teasers: bool = False, shift: int = 0) -> list[tuple]:
+        return [
+            (self.link_variant(a, i + shift), a.title, self.fmt_date(a), a.teaser if teasers else "")
+            for i, a in enumerate(arts)
+        ]
+
+    def most_read(self, n: int = 5) -> list[Article]:
+        """A stable pseudo-random pick, as a view counter would give."""
+        with self.lock:
+            arts = list(self.articles)
+        return sorted(arts, key=lambda a: zlib.crc32(f"{a.num}".encode()))[:n]
+
+    def related(self, art: Article, n: int = 5) -> list[Article]:
+        """ "Các tin khác": the next older stories of the same column, then the newest."""
+        same = self.listing(art.category)
+        idx = next((i for i, a in enumerate(same) if a is art), -1)
+        return (same[idx + 1 :] + same[:idx])[:n]
+
+    def menu_items(self) -> list[tuple[str, str]]:
+        now = datetime.now(VN_TZ)
+        return [
+            ("/", "Trang chủ"),
+            (self.listing_path("news"), CATEGORY_NAMES["news"]),
+            (self.listing_path("danvan"), CATEGORY_NAMES["danvan"]),
+            (f"{self.calendar_path}?thang={now.month}&nam={now.year}", "Lịch công tác"),
+            (self.login_path + "?ReturnUrl=%2fvan-ban-noi-bo", "Văn bản nội bộ"),
+            (self.error_path, "Sơ đồ cổng"),
+            ("/tim-kiem?q=d%C3%A2n+v%E1%BA%ADn", "Tìm kiếm"),
+            ("/admin/", "Quản trị"),
+        ]
+
+    def pager(self, cat: str, page: int, target: str) -> str:
+        """Numbered links, "Trang sau", and the endless sort/view query loop."""
+        count = self.page_count(cat)
+        parts = [f'<a href="{self.listing_path(cat, p)}">{p}</a>' for p in range(1, count + 1)]
+        if page < count:
+            parts.append(f'<a class="next" href="{self.listing_path(cat, page + 1)}">Trang sau</a>')
+        if page > 1:
+            parts.insert(0, f'<a class="prev" href="{self.listing_path(cat, page - 1)}">Trang trước</a>')
+        glue = "&" if "?" in target else "?"
+        sort = f'<a href="{escape(target + glue + "sort=new")}">Mới nhất</a>'
+        view = "list" if "view=grid" in target else "grid"
+        toggle = f'<a href="{escape(self.listing_path(cat, page) + "?view=" + view)}">Dạng {view}</a>'
+        return f'<div class="paging">{" ".join(parts)}</div><div class="sort">{sort} {toggle}</div>'
+
+    # --- request handling -------------------------------------------------------------------
+    def add(self, art: Article) -> None:
+        """Publish: newest first; listings change, so their validators change too."""
+        with self.lock:
+            self.articles.insert(0, art)
+            self.version += 1
+            now = datetime.now(VN_TZ).replace(microsecond=0)
+            self.last_modified = max(now, self.last_modified + timedelta(seconds=1))
+
+    def handle(self, method: str, target: str, headers: dict[str, str]) -> Response:
+        split = urlsplit(target)
+        path, query = split.path, parse_qs(split.query)
+        special = self._special(path, query)
+        if special is not None:
+            return special
+        route = self.route(path, query)
+        if route is None:
+            return self.html(self.render_simple("Không tìm thấy trang", f"<p>{NOT_FOUND_TEXT}</p>"), 404)
+        if route.kind == "redirect":
+            return Response(route.code, b"", {"Location": route.location})
+        if route.kind == "article":
+            return self.html(self.nfd(route.article, self.render_article(route.article)))
+        return self._conditional(route, target, headers)
+
+    def _special(self, path: str, query: dict[str, list[str]]) -> Response | None:
+        if path == "/robots.txt":
+            return Response(200, self.robots().encode(), {"Content-Type": "text/plain; charset=utf-8"})
+        if path in self.flaky_pending:
+            self.flaky_pending.discard(path)
+            return Response(503, b"Service Unavailable", {"Content-Type": "text/plain", "Retry-After": "1"})
+        if path == self.calendar_path:
+            return self.html(self.calendar(query))
+        if path == self.error_path:
+            return self.html(self.render_simple("Thông báo", f"<h2>Lỗi</h2><p>{NOT_FOUND_TEXT}</p>"))
+        if path == self.login_path:
+            return self.html(self.render_simple("Đăng nhập", LOGIN_FORM))
+        if path.startswith(("/admin", "/tim-kiem")):
+            return self.html(self.render_simple("Khu vực quản trị", LOGIN_FORM))
+        return None
+
+    def robots(self) -> str:
+        lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /tim-kiem", *self.robots_extra]
+        return "\n".join(lines) + "\n"
+
+    def calendar(self, query: dict[str, list[str]]) -> str:
+        """ "Lịch công tác": every month links to the one before it, forever (a crawler trap)."""
+        try:
+            month, year = int(query.get("thang", ["1"])[0]), int(query.get("nam", ["2026"])[0])
+        except ValueError:
+            month, year = 1, 2026
+        prev_m, prev_y = (month - 1, year) if month > 1 else (12, year - 1)
+        next_m, next_y = (month + 1, year) if month < 12 else (1, year + 1)
+        inner = (
+            f"<h2>Lịch công tác tháng {month}/{year}</h2><p>Chưa có lịch công tác trong tháng.</p>"
+            f'<a href="{self.calendar_path}?thang={prev_m}&amp;nam={prev_y}">Tháng trước</a> '
+            f'<a href="{self.calendar_path}?thang={next_m}&amp;nam={next_y}">Tháng sau</a>'
+        )
+        return self.render_simple("Lịch công tác", inner)
+
+    def _conditional(self, route: Route, target: str, headers: dict[str, str]) -> Response:
+        """Home and listings: 304 when the client's validators still match."""
+        with self.lock:
+            etag = f'"v{self.version}-{zlib.crc32(target.encode()):08x}"'
+            last = self.last_modified
+        validators: dict[str, str] = {}
+        if self.conditional == "etag":
+            validators["ETag"] = etag
+        if self.conditional in ("etag", "lm"):
+            validators["Last-Modified"] = format_datetime(last.astimezone(UTC), usegmt=True)
+            if _not_modified(headers, etag if self.conditional == "etag" else None, last):
+                return Response(304, b"", validators)
+        if route.kind == "home":
+            body = self.render_home()
+        else:
+            body = self.render_listing(route.cat, route.page, target)
+        resp = self.html(body)
+        resp.headers.update(validators)
+        return resp
+
+    def html(self, text: str, status: int = 200) -> Response:
+        return Response(status, text.encode("utf-8"), {"Content-Type": self.content_type})
+
+    @staticmethod
+    def nfd(art: Article, text: str) -> str:
+        """Pages typed in "Unicode tổ hợp" reach the crawler decomposed."""
+        return unicodedata.normalize("NFD", text) if art.nfd else text
+
+
+LOGIN_FORM = (
+    '<div class="login-wall"><h2>Đăng nhập hệ thống</h2><p>Vui lòng đăng nhập để xem nội dung này.</p>'
+    '<form method="post" action="#"><input name="username"><input name="password" type="password">'
+    "<button>Đăng nhập</button></form></div>"
+)
+
+
+def _not_modified(headers: dict[str, str], etag: str | None, last: datetime) -> bool:
+    inm = headers.get("if-none-match")
+    if inm is not None and etag is not None:
+        return etag in [t.strip() for t in inm.split(",")] or inm.strip() == "*"
+    ims = headers.get("if-modified-since")
+    if ims:
+        try:
+            return parsedate_to_datetime(ims) >= last.replace(microsecond=0)
+        except (TypeError, ValueError):
+            return False
+    return False
