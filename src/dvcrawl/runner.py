@@ -15,6 +15,7 @@ from scrapy.settings import Settings
 
 from dvcrawl import settings as default_settings
 from dvcrawl.crawlstate import CrawlState
+from dvcrawl.logs import quiet_libraries
 from dvcrawl.sources import Source
 from dvcrawl.spiders.portal import PortalSpider
 from dvcrawl.storage.db import Database, open_database
@@ -105,14 +106,15 @@ def _open_run(db: Database, source_id: str, run_id: int | None) -> int:
         return run.id
 
 
-def _crawler_for(process: CrawlerProcess, settings: Settings, source: Source) -> Crawler:
+def _crawler_for(settings: Settings, source: Source, first: bool) -> Crawler:
+    """A crawler with this source's page cap; the first one installs the Twisted reactor."""
     per_source = settings.copy()
     per_source.set(
         "CLOSESPIDER_PAGECOUNT",
         source.max_pages or settings.getint("DVCRAWL_MAX_PAGES"),
         priority="cmdline",
     )
-    return process.create_crawler(Crawler(PortalSpider, per_source))
+    return Crawler(PortalSpider, per_source, init_reactor=first)
 
 
 def run_crawl(
@@ -128,12 +130,13 @@ def run_crawl(
     with db.session() as session:
         sync_sources(session, sources)
     settings = build_settings(db_url, overrides)
-    process = CrawlerProcess(settings, install_root_handler=False)
+    process = CrawlerProcess(settings)
+    quiet_libraries()  # Scrapy just set its loggers to DEBUG again
     results: list[SourceRunStats] = []
-    for source in sources:
+    for index, source in enumerate(sources):
         result = SourceRunStats(source.id, _open_run(db, source.id, (run_ids or {}).get(source.id)))
         results.append(result)
-        crawler = _crawler_for(process, settings, source)
+        crawler = _crawler_for(settings, source, first=index == 0)
 
         def closed(spider, reason, crawler=crawler, result=result) -> None:
             _finish_run(db, result, crawler.stats.get_stats(), reason)

@@ -42,7 +42,6 @@ DVCRAWL_MAX_LISTING_DEPTH = 3  # menu/category hops from a start URL (source's m
 
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
-LOG_LEVEL = "INFO"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
 
@@ -51,8 +50,12 @@ ITEM_PIPELINES = {
     "dvcrawl.pipelines.relevance.RelevancePipeline": 200,
     "dvcrawl.pipelines.store.StorePipeline": 300,
 }
+# dvcrawl configures logging itself (stderr, one format); Scrapy's own lines join it.
+LOG_INSTALL_ROOT_HANDLER = False
+LOG_VERSIONS: list[str] = []  # the component-version banner on every crawl is noise
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
+    "scrapy.extensions.remote_control.RemoteControl": None,  # no open port on a crawler host
     "dvcrawl.progress.ProgressLog": 500,
 }
 DVCRAWL_PROGRESS_INTERVAL = 10.0  # seconds between progress lines on stderr

@@ -184,5 +184,7 @@ def select_sources(sources: list[Source], ids: list[str] | None) -> list[Source]
     known = {s.id for s in sources}
     missing = [i for i in ids if i not in known]
     if missing:
-        raise ConfigError(f"unknown source id(s): {', '.join(missing)} (known: {', '.join(sorted(known))})")
+        raise ConfigError(
+            f"unknown source id(s): {', '.join(missing)} (known: {', '.join(sorted(known))})"
+        )
     return [s for s in sources if s.id in ids]

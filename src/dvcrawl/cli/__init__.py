@@ -10,11 +10,13 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import pkgutil
 import sys
 
 from dvcrawl import __version__
 from dvcrawl.errors import DvcrawlError
+from dvcrawl.logs import setup_logging
 
 log = logging.getLogger("dvcrawl")
 
@@ -40,22 +42,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def setup_logging(verbose: int = 0, quiet: bool = False) -> None:
-    """Logs go to stderr; stdout is kept for data (export) and summaries."""
-    level = logging.WARNING if quiet else logging.DEBUG if verbose > 1 else logging.INFO
-    logging.basicConfig(
-        level=level,
-        stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        datefmt="%H:%M:%S",
-        force=True,
-    )
-    if verbose < 2:
-        # Scrapy's own INFO chatter (middlewares enabled, telnet) drowns our progress lines.
-        for noisy in ("scrapy", "twisted", "trafilatura", "htmldate", "alembic", "apscheduler"):
-            logging.getLogger(noisy).setLevel(logging.WARNING if verbose == 0 else logging.INFO)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -68,6 +54,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"dvcrawl {args.command}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # `dvcrawl export | head`: the reader left; stop quietly like other Unix tools.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def entry() -> None:

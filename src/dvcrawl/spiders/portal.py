@@ -56,7 +56,8 @@ class PortalSpider(scrapy.Spider):
         self.allowed_domains = list(source.domains)
         self.start_urls = list(source.start_urls)
         self.requested: set[str] = set()  # canonical URLs asked for in this run
-        self.links = LinkExtractor(allow_domains=self.allowed_domains, unique=True)
+        # Hosts are checked by ``on_site``: LinkExtractor's allow_domains compares host:port.
+        self.links = LinkExtractor(unique=True)
         self.patterns = {
             "article_pattern": _compile(source.article_url_pattern),
             "listing_pattern": _compile(source.listing_url_pattern),
@@ -67,6 +68,11 @@ class PortalSpider(scrapy.Spider):
         for url in dict.fromkeys([*self.start_urls, *self.state.watched_listings()]):
             if self.first_request(canonicalize(url) or url):
                 yield self.listing_request(url, depth=0, root=True)
+
+    def on_site(self, url: str) -> bool:
+        """Is ``url`` on one of this source's hosts (or a subdomain of one)?"""
+        host = urlsplit(url).hostname or ""
+        return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
 
     def first_request(self, canonical: str) -> bool:
         """True the first time a canonical URL is asked for in this run (one fetch per page)."""
@@ -120,7 +126,7 @@ class PortalSpider(scrapy.Spider):
         unknown = 0
         for link in self.links.extract_links(response):
             url = canonicalize(link.url)
-            if url is None:
+            if url is None or not self.on_site(url):
                 continue
             kind = classify_link(url, link.text or "", **self.patterns)
             if kind is LinkKind.ARTICLE:

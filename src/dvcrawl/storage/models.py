@@ -89,7 +89,9 @@ class UrlAlias(Base):
     __tablename__ = "url_aliases"
 
     url: Mapped[str] = mapped_column(String(2000), primary_key=True)
-    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(20), default="redirect")  # redirect | canonical
 
 
@@ -103,7 +105,9 @@ class ArticleBand(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     band_key: Mapped[str] = mapped_column(String(64), index=True)
-    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
 
 
 class HttpCacheEntry(Base):
@@ -157,7 +161,9 @@ class ReviewEvent(Base):
     __tablename__ = "review_events"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
     user: Mapped[str] = mapped_column(String(120))
     action: Mapped[str] = mapped_column(String(40))
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
