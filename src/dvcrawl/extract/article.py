@@ -1,15 +1,34 @@
 """The extraction entry point (CONTRACT.md): ``extract_article(html, url)``.
 
-Interim version: trafilatura with NFC normalisation. The Vietnamese-portal cleanup, date,
-title and byline rules replace the body of ``extract_article`` (issue 3).
+Reads a page the way a person does: find the article's own title and the date printed next to
+it (or trusted metadata), take the body out of the portal's furniture, drop junk lines, keep
+the byline and "Theo:" credit apart, and say when the page is no article at all.
 """
 
 from __future__ import annotations
 
-import unicodedata
+from copy import deepcopy
 from dataclasses import asdict, dataclass
 
-import trafilatura
+import lxml.html
+from lxml.cssselect import CSSSelector
+from lxml.etree import ParserError
+from lxml.html import HtmlElement
+
+from dvcrawl.extract.byline import split_tail
+from dvcrawl.extract.cleanup import captions, prune, selector, unwrap_layout_tables
+from dvcrawl.extract.datepick import find_date
+from dvcrawl.extract.generic import block_lines, lead_lines, trafilatura_lines
+from dvcrawl.extract.lines import clean_lines
+from dvcrawl.extract.reject import reject_reason
+from dvcrawl.extract.text import decode_html, looks_binary
+from dvcrawl.extract.title import find_title
+from dvcrawl.profiles import Profile, detect
+from dvcrawl.textnorm import nfc
+
+_CANONICAL = CSSSelector("link[rel='canonical']")
+# A container with less text than this is a wrong match (an empty rich-text field).
+_MIN_CONTAINER = 200
 
 
 @dataclass
@@ -23,10 +42,11 @@ class ExtractedArticle:
     author: str | None = None
     credit: str | None = None  # "Theo: <source>", kept apart from the body
     canonical_url: str | None = None  # the page's rel=canonical, as given
-    date_method: str | None = None  # where the date came from ("meta", "byline-block", ...)
+    date_method: str | None = None  # where the date came from ("meta:...", "header-block", ...)
     date_doubtful: bool = False  # future or implausibly old: staff should look
     is_article: bool = True
-    reject_reason: str | None = None  # why not an article: "empty", "listing", "error-page"
+    reject_reason: str | None = None  # "empty", "listing", "error-page", "login-wall", "binary"
+    family: str | None = None  # the CMS family recognised ("sharepoint", "dcs", ...) or None
 
     def __getitem__(self, key: str):
         return getattr(self, key)
@@ -38,8 +58,29 @@ class ExtractedArticle:
         return asdict(self)
 
 
-def _nfc(value: str | None) -> str | None:
-    return unicodedata.normalize("NFC", value) if value else value
+def _rejected(url: str, reason: str) -> ExtractedArticle:
+    return ExtractedArticle(url=url, is_article=False, reject_reason=reason)
+
+
+def _parse(html: str) -> HtmlElement | None:
+    try:
+        return lxml.html.document_fromstring(html)
+    except (ParserError, ValueError):
+        return None
+
+
+def _container(
+    tree: HtmlElement, profile: Profile | None, content_selector: str | None
+) -> HtmlElement | None:
+    """The body container: the source's selector, else the family's, longest text first."""
+    groups = [selector(content_selector)(tree)] if content_selector else []
+    if profile is not None:
+        groups += [[el] for el in profile.select("content", tree)]
+    for group in groups:
+        best = max(group, key=lambda el: len(el.text_content()), default=None)
+        if best is not None and len(best.text_content().strip()) >= _MIN_CONTAINER:
+            return best
+    return None
 
 
 def extract_article(
@@ -49,16 +90,52 @@ def extract_article(
     content_selector: str | None = None,
     exclude_selectors: tuple[str, ...] = (),
 ) -> ExtractedArticle:
-    """Extract the article in ``html`` fetched from ``url``."""
+    """Extract the article in ``html`` fetched from ``url``; never raises on bad pages."""
     if isinstance(html, bytes):
-        html = html.decode("utf-8", errors="replace")
-    doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, favor_precision=True)
-    if doc is None or not doc.text:
-        return ExtractedArticle(url=url, is_article=False, reject_reason="empty")
+        if looks_binary(html):
+            return _rejected(url, "binary")
+        html = decode_html(html)
+    if "\x00" in html[:2048]:
+        return _rejected(url, "binary")
+    tree = _parse(nfc(html)) if html.strip() else None
+    if tree is None:
+        return _rejected(url, "empty")
+    # Title and date are read on the page as printed; the body on a copy pruned of junk.
+    return _extract_tree(tree, deepcopy(tree), url, content_selector, tuple(exclude_selectors))
+
+
+def _extract_tree(
+    original: HtmlElement,
+    tree: HtmlElement,
+    url: str,
+    content_selector: str | None,
+    exclude_selectors: tuple[str, ...],
+) -> ExtractedArticle:
+    profile = detect(original, url)
+    title, title_el = find_title(original, profile)
+    published, method, doubtful = find_date(original, title_el, profile)
+    caps = captions(original)
+    canonical = next((el.get("href") for el in _CANONICAL(original) if el.get("href")), None)
+    body = _container(tree, profile, content_selector)
+    prune(tree, body, profile, exclude_selectors)
+    if body is not None:
+        raw = lead_lines(tree, body) + block_lines(body)
+    else:
+        unwrap_layout_tables(tree)
+        raw = trafilatura_lines(tree, url)
+    lines, author, credit = split_tail(clean_lines(raw, title, caps))
+    reason = reject_reason(original, tree, title, lines)
     return ExtractedArticle(
         url=url,
-        title=_nfc(doc.title) or "",
-        text=_nfc(doc.text) or "",
-        published=doc.date,
-        author=_nfc(doc.author),
+        title=title,
+        text="\n".join(lines),
+        published=published,
+        author=author,
+        credit=credit,
+        canonical_url=canonical,
+        date_method=method,
+        date_doubtful=doubtful,
+        is_article=reason is None,
+        reject_reason=reason,
+        family=profile.name if profile else None,
     )

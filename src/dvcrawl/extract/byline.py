@@ -1,0 +1,72 @@
+"""The byline and the "Theo: <source>" credit printed at the end of Vietnamese articles.
+
+Forms from the seeds: "Chu Thanh Hoài (Ban Dân vận Tỉnh ủy)", "Quốc Hùng - Văn Minh",
+"Lê Dũng Toàn, Ban Dân vận Tỉnh ủy Bình Phước"; also "Bài, ảnh: X", "Tin, ảnh: X".
+"""
+
+from __future__ import annotations
+
+import re
+
+# "Theo: dukcqtw.dcs.vn", "Theo Báo Hà Tĩnh", "Nguồn: ...": a republished story's credit.
+_CREDIT = re.compile(r"^\(?\s*(theo|nguồn)\s*:?\s+(?P<src>[^\n]{2,120}?)\s*\)?\.?$", re.I)
+# "Bài, ảnh: Quốc Hùng", "Tin, ảnh: ...", "Bài và ảnh: ...", "Tin: ...", "Bài: ...".
+_LABELLED = re.compile(
+    r"^(bài|tin|ảnh|bài và ảnh|tin và ảnh|bài, ảnh|tin, ảnh)\s*:\s*(?P<n>.+)$", re.I
+)
+# A name: 1-5 capitalised words or initials ("Q.", "Th."), e.g. "Chu Thanh Hoài", "Q. Hùng".
+_NAME = re.compile(r"^(?:[^\W\d_][\w]*\.?|[^\W\d_]{1,3}\.)(?:\s+(?:[^\W\d_][\w]*\.?)){0,4}$")
+# Name list separators: "Quốc Hùng - Văn Minh", "A, B và C".
+_NAME_SEP = re.compile(r"\s+[-–]\s+|\s*,\s*|\s+và\s+")
+# Bylines are short; longer lines are sentences.
+_MAX_BYLINE = 90
+
+
+def credit_of(line: str) -> str | None:
+    """The source named by a "Theo: X" / "Nguồn: X" line, else None."""
+    m = _CREDIT.match(line)
+    return m.group("src").strip() if m else None
+
+
+def _is_name(text: str) -> bool:
+    text = text.strip()
+    if not text or not _NAME.match(text):
+        return False
+    return all(w[0].isupper() for w in text.split())
+
+
+def is_byline(line: str) -> bool:
+    """Does ``line`` look like an author line rather than the last sentence of the story?"""
+    line = line.strip()
+    if not line or len(line) > _MAX_BYLINE or line.endswith((".", ":", ";", "?", "!")):
+        return line.endswith(".") and len(line) <= 40 and _is_name(line.rstrip("."))
+    if m := _LABELLED.match(line):
+        return bool(m.group("n").strip())
+    head, _, unit = line.partition("(")
+    if unit and not unit.rstrip().endswith(")"):
+        return False
+    names = _NAME_SEP.split(head.strip())
+    if unit:  # "Name (Unit)": every part before the bracket is a name
+        return all(_is_name(n) for n in names)
+    # "Name, Unit words": the first part a name, the rest a unit (may be lower case)
+    first = names[0]
+    if "," in head and not all(_is_name(n) for n in names):
+        return _is_name(first) and len(first.split()) >= 2
+    return all(_is_name(n) for n in names) and any(len(n.split()) >= 2 for n in names)
+
+
+def split_tail(lines: list[str]) -> tuple[list[str], str | None, str | None]:
+    """Take the byline and credit off the end of the body: (lines, author, credit)."""
+    author = credit = None
+    lines = list(lines)
+    for _ in range(3):  # byline and credit come in either order, at most once each
+        if not lines:
+            break
+        last = lines[-1]
+        if credit is None and (src := credit_of(last)):
+            credit, lines = src, lines[:-1]
+        elif author is None and is_byline(last):
+            author, lines = last.strip(), lines[:-1]
+        else:
+            break
+    return lines, author, credit

@@ -1,0 +1,168 @@
+"""Remove portal junk from the HTML tree before text extraction.
+
+General rules first (tags, class/id hints, teaser/comment headings), then the family's and the
+source's own selectors. A block that holds the article body is never removed, whatever its
+class says: on SharePoint and ASP.NET portals the whole page sits in one <form>.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from lxml.cssselect import CSSSelector
+from lxml.html import HtmlElement
+
+from dvcrawl.extract.junk import BODY_HINT, JUNK_TAGS, PAGE_HINT, TAIL_HEADINGS
+from dvcrawl.extract.text import key
+from dvcrawl.profiles import Profile
+
+# Captions: <figcaption> and the class names portals give caption cells ("PhotoCMS_Caption",
+# "image-caption", "chu-thich", "wp-caption-text").
+_CAPTION_SEL = CSSSelector(
+    "figcaption, [class*='caption'], [class*='Caption'], [class*='chu-thich'], [class*='chuthich']"
+)
+# Captions are a line or two; a longer italic block is a quotation.
+_MAX_CAPTION = 250
+# Elements short enough to be a heading label ("Tin liên quan", "BÌNH LUẬN").
+_MAX_HEADING_CHARS = 40
+
+
+@lru_cache(maxsize=256)
+def selector(css: str) -> CSSSelector:
+    """Per-source selectors from the sources file, compiled once per distinct string."""
+    return CSSSelector(css)
+
+
+def captions(tree: HtmlElement) -> set[str]:
+    """Keys of caption texts and image alt/title texts, to drop lines that repeat them."""
+    found = {key(el.text_content()) for el in _CAPTION_SEL(tree)}
+    for img in tree.iter("img"):
+        for attr in ("alt", "title"):
+            found.add(key(img.get(attr) or ""))
+        found.update(key(text) for text in _image_caption(img))
+    return {c for c in found if len(c) >= 12}
+
+
+def _emphasised_only(el: HtmlElement) -> str:
+    """The text of ``el`` when all of it is in <em>/<i> (how portals print captions), else ""."""
+    text = el.text_content().strip()
+    if not text or len(text) > _MAX_CAPTION:
+        return ""
+    emphasised = "".join(e.text_content() for e in el.iter("em", "i")).strip()
+    return text if _squash(emphasised) == _squash(text) else ""
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
+
+
+def _image_caption(img: HtmlElement) -> list[str]:
+    """Italic text printed with an image, in its own block or the block right after it."""
+    block = img.getparent()
+    while block is not None and block.tag in ("a", "span", "strong", "b", "center"):
+        block = block.getparent()
+    if block is None:
+        return []
+    found = [_emphasised_only(block)]
+    if not block.text_content().strip():  # the image alone: the caption is a block below
+        for nxt in list(block.itersiblings())[:2]:  # a file-name line may sit in between
+            if len(nxt.text_content()) > _MAX_CAPTION:
+                break
+            found.append(_emphasised_only(nxt))
+    return [f for f in found if f]
+
+
+def unwrap_layout_tables(tree: HtmlElement) -> None:
+    """Turn layout tables (cells holding paragraphs, divs or other tables) into plain divs.
+
+    Old portals lay the whole page out in one <table>; trafilatura then prints the article as
+    a table row ("| title date body |"). Data tables (cells of short text) stay tables.
+    """
+    for table in list(tree.iter("table")):
+        if table.find(".//p") is None and table.find(".//div") is None:
+            continue
+        for el in table.iter("table", "tbody", "thead", "tfoot", "tr", "td", "th"):
+            el.tag = "div"
+
+
+def _hint(el: HtmlElement) -> str:
+    return f"{el.get('class') or ''} {el.get('id') or ''}".strip()
+
+
+def _candidates(tree: HtmlElement, body: HtmlElement | None) -> list[HtmlElement]:
+    """Junk elements by tag or class/id hint; page-furniture hints only outside the body."""
+    inside = set(body.iter()) if body is not None else set()
+    found = []
+    for el in tree.iter(*JUNK_TAGS):
+        found.append(el)
+    for el in tree.iter():
+        if not isinstance(el.tag, str):
+            found.append(el)  # comments and processing instructions
+            continue
+        hint = _hint(el)
+        if hint and (BODY_HINT.search(hint) or (el not in inside and PAGE_HINT.search(hint))):
+            found.append(el)
+    return found
+
+
+def _remover(tree: HtmlElement, body: HtmlElement | None):
+    """A function that drops an element unless it holds the body or most of the page's text."""
+    protected = set(body.iterancestors()) | {body} if body is not None else set()
+    page_chars = len(tree.text_content()) or 1
+
+    def remove(el: HtmlElement) -> None:
+        if el in protected or el.getparent() is None:
+            return
+        if body is None and isinstance(el.tag, str) and len(el.text_content()) > 0.5 * page_chars:
+            return
+        el.drop_tree()
+
+    return remove
+
+
+def prune(
+    tree: HtmlElement,
+    body: HtmlElement | None,
+    profile: Profile | None,
+    exclude_selectors: tuple[str, ...] = (),
+) -> None:
+    """Remove junk from ``tree`` in place: tags, hinted blocks, teaser sections, selectors."""
+    remove = _remover(tree, body)
+    doomed = _candidates(tree, body)
+    doomed.extend(_CAPTION_SEL(tree))
+    if profile is not None:
+        doomed.extend(profile.select("exclude", tree))
+    for css in exclude_selectors:
+        doomed.extend(selector(css)(tree))
+    for el in doomed:
+        remove(el)
+    _remove_tail_sections(tree, body, remove)
+
+
+def _is_tail_heading(el: HtmlElement) -> bool:
+    text = el.text_content()
+    return 0 < len(text.strip()) <= _MAX_HEADING_CHARS and key(text) in TAIL_HEADINGS
+
+
+def _remove_tail_sections(tree: HtmlElement, body: HtmlElement | None, remove) -> None:
+    """Drop "Tin liên quan"/"Đọc nhiều nhất"/"BÌNH LUẬN" headings and the lists after them.
+
+    The heading climbs to the largest ancestor that is still only a label; then it goes with its
+    following siblings, unless those hold the article (a category label above the body).
+    """
+    headings = [el for el in tree.iter() if isinstance(el.tag, str) and _is_tail_heading(el)]
+    for el in headings:
+        if el.getparent() is None:
+            continue
+        block = el
+        parent = block.getparent()
+        while parent is not None and len(parent.text_content().strip()) <= _MAX_HEADING_CHARS:
+            block, parent = parent, parent.getparent()
+        followers = list(block.itersiblings())
+        holds_body = body is not None and any(
+            f is body or body in f.iterdescendants() for f in followers
+        )
+        if not holds_body:
+            for f in followers:
+                remove(f)
+        remove(block)

@@ -1,0 +1,164 @@
+"""Which date on the page is the publication date, and how it was found (``date_method``).
+
+Order of trust: page metadata (article:published_time, itemprop, JSON-LD), the family's date
+block, then the short date line next to the title (the "header block"), then htmldate. Never the
+header's current-date bar (skipped by its place in header/nav furniture), never an "updated"
+time, never dates inside body sentences or of related items (only short lines near the title).
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml.cssselect import CSSSelector
+from lxml.html import HtmlElement
+
+from dvcrawl.extract.dates import is_doubtful, parse_iso, parse_vn
+from dvcrawl.extract.junk import PAGE_HINT
+from dvcrawl.profiles import Profile
+from dvcrawl.textnorm import fold
+
+# (selector, attribute, method name) for metadata that states the publication date.
+_META = tuple(
+    (CSSSelector(css), attr, method)
+    for css, attr, method in (
+        ("meta[property='article:published_time']", "content", "meta:article:published_time"),
+        ("meta[itemprop='datePublished']", "content", "meta:itemprop"),
+        ("time[itemprop='datePublished']", "datetime", "meta:itemprop"),
+        ("meta[name='pubdate'], meta[name='publishdate']", "content", "meta:pubdate"),
+        ("meta[name='dc.date.issued'], meta[name='DC.date.issued']", "content", "meta:dc"),
+    )
+)
+_JSONLD = CSSSelector("script[type='application/ld+json']")
+# "datePublished": "2022-12-27T22:37:00+07:00" in JSON-LD, even when the JSON is malformed.
+_JSONLD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
+# Folded words that mark a modification time, not the publication: "Cập nhật", "updated",
+# "sửa đổi", "chỉnh sửa", "modified".
+_UPDATED = re.compile(r"cap nhat|update|sua doi|chinh sua|modified")
+# A text line longer than this is prose: dates in it are events ("Sáng 6/1/2022, ...").
+_MAX_DATE_LINE = 90
+# Text lines after the title scanned for the date line; the body starts soon after.
+_AFTER_TITLE = 12
+_BEFORE_TITLE = 3
+_FURNITURE_TAGS = {"header", "nav", "footer", "aside"}
+
+
+def _from_meta(tree: HtmlElement) -> tuple[str, str] | None:
+    for sel, attr, method in _META:
+        for el in sel(tree):
+            value = parse_iso(el.get(attr) or "") or _vn(el.get(attr) or "")
+            if value:
+                return value, method
+    for script in _JSONLD(tree):
+        m = _JSONLD_DATE.search(script.text or "")
+        if m and (value := parse_iso(m.group(1)) or _vn(m.group(1))):
+            return value, "jsonld"
+    return None
+
+
+def _vn(text: str) -> str | None:
+    found = parse_vn(text)
+    return found.value if found else None
+
+
+def _from_profile(
+    tree: HtmlElement, profile: Profile | None, title_el: HtmlElement | None
+) -> tuple[str, str] | None:
+    if profile is None:
+        return None
+    for el in profile.select("date", tree):
+        stamp = el.get("datetime")
+        text = el.text_content()
+        if _UPDATED.search(fold(text)) or _in_furniture(el, title_el):
+            continue
+        value = (parse_iso(stamp) if stamp else None) or (
+            _vn(text) if len(text.strip()) <= _MAX_DATE_LINE else None
+        )
+        if value:
+            return value, f"profile:{profile.name}"
+    return None
+
+
+def _in_furniture(el: HtmlElement, title_el: HtmlElement | None) -> bool:
+    """Inside the page header/nav/sidebar (where the current-date bar lives).
+
+    A block that also holds the article title is the article's own header ("entry-header").
+    """
+    for anc in el.iterancestors():
+        hint = f"{anc.get('class') or ''} {anc.get('id') or ''}"
+        if anc.tag in _FURNITURE_TAGS or PAGE_HINT.search(hint):
+            return title_el is None or title_el not in anc.iterdescendants()
+    return False
+
+
+def _lines(tree: HtmlElement) -> list[tuple[str, HtmlElement]]:
+    """Non-empty text nodes of the page with their parent element, in document order."""
+    out = []
+    for node in tree.xpath("//body//text()"):
+        text = str(node).strip()
+        parent = node.getparent()
+        if text and parent is not None and parent.tag not in ("script", "style"):
+            out.append((text, parent))
+    return out
+
+
+def _line_date(
+    lines: list[tuple[str, HtmlElement]], i: int, title_el: HtmlElement | None
+) -> str | None:
+    """A date printed on line ``i`` (its time may sit on the next or previous short line)."""
+    text, el = lines[i]
+    if len(text) > _MAX_DATE_LINE or _UPDATED.search(fold(text)) or _in_furniture(el, title_el):
+        return None
+    if i > 0 and _UPDATED.search(fold(lines[i - 1][0][-20:])):
+        return None  # "Cập nhật:" label in its own span before the date
+    prev = lines[i - 1][0] if i > 0 and len(lines[i - 1][0]) < 12 else ""
+    nxt = lines[i + 1][0] if i + 1 < len(lines) and len(lines[i + 1][0]) < 24 else ""
+    window = f"{prev} {text} {nxt}"
+    found = parse_vn(window)
+    if found and len(prev) < found.start <= len(prev) + 1 + len(text):
+        return found.value
+    return None
+
+
+def _near_title(tree: HtmlElement, title_el: HtmlElement | None) -> str | None:
+    lines = _lines(tree)
+    if title_el is None:
+        return None
+    inside = set(title_el.iter())
+    idx = next((i for i, (_, el) in enumerate(lines) if el in inside), None)
+    if idx is None:
+        return None
+    last_title = max(i for i, (_, el) in enumerate(lines) if el in inside)
+    for i in range(last_title + 1, min(len(lines), last_title + 1 + _AFTER_TITLE)):
+        if len(lines[i][0]) > 2 * _MAX_DATE_LINE + 60:
+            break  # the body has started; later dates belong to the story or related items
+        if value := _line_date(lines, i, title_el):
+            return value
+    for i in range(idx - 1, max(-1, idx - 1 - _BEFORE_TITLE), -1):
+        if value := _line_date(lines, i, title_el):
+            return value
+    return None
+
+
+def find_date(
+    tree: HtmlElement, title_el: HtmlElement | None, profile: Profile | None
+) -> tuple[str | None, str | None, bool]:
+    """(published, date_method, date_doubtful) for the page; (None, None, False) if none."""
+    found = _from_meta(tree) or _from_profile(tree, profile, title_el)
+    if found is None and (value := _near_title(tree, title_el)):
+        found = (value, "header-block")
+    if found is None:
+        found = _htmldate(tree)
+    if found is None:
+        return None, None, False
+    return found[0], found[1], is_doubtful(found[0])
+
+
+def _htmldate(tree: HtmlElement) -> tuple[str, str] | None:
+    """Last resort; htmldate reads metadata and URLs well but may guess month-first in text."""
+    try:
+        from htmldate import find_date as htmldate_find
+    except ImportError:  # pragma: no cover - htmldate ships with trafilatura
+        return None
+    value = htmldate_find(tree, extensive_search=False, original_date=True)
+    return (value, "htmldate-fallback") if value else None

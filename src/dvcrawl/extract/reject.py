@@ -1,0 +1,62 @@
+"""Pages that are not articles: error pages served with 200, login walls, listings, empty pages.
+
+Nothing is stored from them; ``reject_reason`` tells the run's counters why.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml.cssselect import CSSSelector
+from lxml.html import HtmlElement
+
+from dvcrawl.extract.text import key
+
+# Error pages, folded to key(): "Trang bạn tìm không tồn tại", "Không tìm thấy trang",
+# "404 Not Found", "Bài viết đã bị xóa", "Page not found", "An error occurred".
+_ERROR = re.compile(
+    r"không tồn tại|không tìm thấy|not found|\b404\b|đã bị xóa|đã bị gỡ|lỗi hệ thống"
+    r"|an error occurred|error occurred|sorry, something went wrong|trang lỗi"
+)
+# "Đăng nhập", "Login", "Sign in", "Vui lòng đăng nhập để xem".
+_LOGIN = re.compile(r"đăng nhập|login|sign in|mật khẩu|password")
+_PASSWORD = CSSSelector("input[type='password']")
+_ANCHORS = CSSSelector("a")
+# Shorter bodies than these are notices, not articles (a real short news item is ~300 chars).
+_MIN_BODY = 150
+# Error/login pages print a line or two; a long text that mentions "404" is an article.
+_SHORT_PAGE = 800
+# A listing: at least this many body lines are link texts, making up this share of the body.
+_LISTING_LINES = 4
+_LISTING_SHARE = 0.35
+# Link texts shorter than this are menu words, not teaser headlines.
+_TEASER_CHARS = 20
+
+
+def _teaser_keys(tree: HtmlElement) -> set[str]:
+    keys = set()
+    for a in _ANCHORS(tree):
+        text = a.text_content()
+        if len(text.strip()) >= _TEASER_CHARS:
+            keys.add(key(text))
+    return keys
+
+
+def reject_reason(
+    original: HtmlElement, pruned: HtmlElement, title: str, lines: list[str]
+) -> str | None:
+    """Why the page is not an article, or None when it is one."""
+    body_chars = sum(len(x) for x in lines)
+    if body_chars < _SHORT_PAGE:
+        head = key(f"{title}\n" + "\n".join(lines[:3]))
+        if _ERROR.search(head) or (not lines and _ERROR.search(key(title))):
+            return "error-page"
+        if _PASSWORD(original) and (body_chars < _MIN_BODY or _LOGIN.search(head)):
+            return "login-wall"
+    teasers = _teaser_keys(pruned)
+    linked = [x for x in lines if key(x) in teasers]
+    if len(linked) >= _LISTING_LINES and sum(map(len, linked)) >= _LISTING_SHARE * body_chars:
+        return "listing"
+    if body_chars < _MIN_BODY:
+        return "empty"
+    return None

@@ -1,0 +1,105 @@
+"""The article title: from the article itself (h1 / family title / og:title), never the portal's.
+
+Older portals print the same <title> on every page and put the portal name in an h1 logo, so
+<title> is the last resort and portal-name-looking candidates are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml.cssselect import CSSSelector
+from lxml.html import HtmlElement
+
+from dvcrawl.extract.text import clean_line, key
+from dvcrawl.profiles import Profile
+
+# " - Cổng TTĐT tỉnh Hà Nam", " | Báo Hà Tĩnh", " – Tạp chí Dân vận": a separator then a portal
+# name. Split on the last separator only when the tail looks like a site name.
+_SUFFIX = re.compile(r"\s+[-|–—:»]\s+(?P<tail>[^-|–—»]{2,90})$")
+# What portal names start with (folded words): Cổng (thông tin), Trang (thông tin), Báo, Tạp chí,
+# Đảng bộ, Ban ..., UBND, Sở, Tỉnh ủy, Huyện ủy, Thành ủy, Đài, Portal.
+_SITE_NAME = re.compile(
+    r"^(cổng|trang (thông tin|chủ|tin)|báo|tạp chí|đảng bộ|đảng cộng sản|ban (dân vận|tuyên giáo)"
+    r"|ubnd|ủy ban nhân dân|sở |tỉnh ủy|huyện ủy|thành ủy|đài|portal|website|cttđt|ttđt"
+    r"|thông tin điện tử)",
+    re.I,
+)
+# Stricter: a whole heading that is a portal name ("Cổng thông tin điện tử tỉnh Hà Nam"), as
+# printed in logo h1s. Article titles may start with "Ban Dân vận" or "Báo cáo", so not those.
+_SITE_HEADING = re.compile(
+    r"^(cổng thông tin|cổng ttđt|trang thông tin|trang tin điện tử|tạp chí|website|portal"
+    r"|báo (?!cáo|chí|động|hiệu|đáp|công))"
+)
+_H1 = CSSSelector("h1")
+# Where a title taken from metadata is printed on the page (for the date next to it).
+_PRINTED = CSSSelector(
+    "h1, h2, h3, h4, [class*='title'], [class*='Title'], [class*='tieu-de'], [class*='tieude']"
+)
+_OG_TITLE = CSSSelector("meta[property='og:title'], meta[name='twitter:title']")
+_SITE = CSSSelector("meta[property='og:site_name']")
+_TITLE = CSSSelector("title")
+# Shorter than this is a label ("Tin tức"), not an article title.
+_MIN_TITLE = 12
+
+
+def strip_suffix(title: str, site_name: str = "") -> str:
+    """Drop a trailing " - <portal name>" (one or two of them)."""
+    for _ in range(2):
+        m = _SUFFIX.search(title)
+        if not m:
+            break
+        tail = m.group("tail").strip()
+        if _looks_like_site(tail) or (site_name and key(tail) == key(site_name)):
+            title = title[: m.start()].rstrip()
+        else:
+            break
+    return title
+
+
+def _looks_like_site(text: str) -> bool:
+    return bool(_SITE_NAME.match(key(text)))
+
+
+def _meta(sel: CSSSelector, tree: HtmlElement) -> str:
+    found = sel(tree)
+    return clean_line(found[0].get("content") or "") if found else ""
+
+
+def find_title(tree: HtmlElement, profile: Profile | None) -> tuple[str, HtmlElement | None]:
+    """The title text and the element that printed it (None when taken from metadata)."""
+    site = _meta(_SITE, tree)
+    og = strip_suffix(_meta(_OG_TITLE, tree), site)
+    candidates = profile.select("title", tree) if profile else []
+    candidates += [h for h in _H1(tree) if h not in candidates]
+    usable = []
+    for el in candidates:
+        text = strip_suffix(clean_line(el.text_content()), site)
+        if (
+            len(text) >= _MIN_TITLE
+            and not _SITE_HEADING.match(key(text))
+            and key(text) != key(site)
+        ):
+            usable.append((text, el))
+    if og and not _SITE_HEADING.match(key(og)):
+        for text, el in usable:  # the printed title that agrees with og:title
+            if key(text) == key(og):
+                return text, el
+    if usable:
+        return usable[0]
+    if og and not _SITE_HEADING.match(key(og)):
+        return og, _printed(tree, og)
+    page = _TITLE(tree)
+    text = strip_suffix(clean_line(page[0].text_content()), site) if page else ""
+    if _SITE_HEADING.match(key(text)):
+        return "", None
+    return text, _printed(tree, text)
+
+
+def _printed(tree: HtmlElement, title: str) -> HtmlElement | None:
+    """The element in the page body that prints ``title``, if one does."""
+    wanted = key(title)
+    for el in _PRINTED(tree):
+        if el.tag != "title" and key(el.text_content()) == wanted:
+            return el
+    return None

@@ -1,0 +1,35 @@
+"""WordPress-like news themes (many district and association sites).
+
+Body in ``entry-content``/``post-content``/``td-post-content``; the published date in
+``time.entry-date.published`` (themes also print an ``updated`` time, which is not the date).
+"""
+
+from dvcrawl.profiles.base import Profile
+
+PROFILE = Profile(
+    name="wordpress",
+    markers=(
+        ".entry-content",
+        ".td-post-content",
+        "link[href*='wp-content']",
+        "meta[name='generator'][content^='WordPress']",
+    ),
+    title=("h1.entry-title", "h1.post-title", ".entry-header h1", "h1.tdb-title-text"),
+    date=(
+        "time.entry-date.published",
+        "time.published",
+        ".entry-date",
+        ".posted-on",
+        ".td-post-date",
+    ),
+    content=(".entry-content", ".td-post-content", ".post-content", "article .content"),
+    exclude=(
+        ".sharedaddy",
+        ".jp-relatedposts",
+        ".entry-footer",
+        ".post-navigation",
+        ".comments-area",
+        ".addtoany_share_save_container",
+        ".heateor_sss_sharing_container",
+    ),
+)
