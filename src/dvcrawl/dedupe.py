@@ -37,11 +37,24 @@ _SEED = 20221227  # fixed: signatures must compare across processes and runs
 # A word: a run of letters/digits (Vietnamese letters included); punctuation is dropped so a
 # copy that changes "..." to "…" or quotes “” to "" still shingles the same.
 _WORD = re.compile(r"\w+")
+# A credit line left in the body: "Theo: dukcqtw.dcs.vn", "(Theo Báo Yên Bái)", "Nguồn: ...".
+# Only short lines at the very top or bottom count: "Theo báo cáo, ..." opens real sentences.
+_CREDIT_LINE = re.compile(r"^\(?\s*(?:theo|nguồn)\b\s*:?\s*(?P<who>[^,;]{3,80}?)\s*\)?\.?$", re.I)
 
 
 def normalized_words(text: str) -> list[str]:
     """The words of ``text`` in compare form (NFC, casefold, one tone placement)."""
     return _WORD.findall(normalize_for_compare(text or ""))
+
+
+def credit_line(text: str | None) -> str | None:
+    """The "Theo: ..." credit in the first two or last three lines of a body, if any."""
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    for line in lines[:2] + lines[-3:]:
+        match = _CREDIT_LINE.match(line)
+        if match:
+            return match["who"]
+    return None
 
 
 def content_hash(text: str) -> str:

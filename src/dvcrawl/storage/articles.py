@@ -1,15 +1,42 @@
-"""Storing articles: one row per canonical URL, idempotent, duplicates linked to their original."""
+"""Storing articles: one row per canonical URL, syndicated copies linked to their original.
+
+``store_article`` runs in the caller's transaction and, in order:
+
+(a) a canonical URL already stored (as a URL or an alias) adds aliases and no row;
+(b)/(c) a body equal to a stored one (content hash) or near it (MinHash LSH bands looked up by
+    index, then verified by exact shingle Jaccard over the few candidates' text) joins that
+    story's cluster; the cluster's original is re-chosen (:func:`choose_original`) and every
+    copy points straight at it (clusters are flat: no chains to follow);
+(d) the new article's band keys are stored, copies' too, so a later copy of a copy still finds
+    the cluster.
+
+Never a table scan: every lookup is by an indexed column (url, alias, content_hash,
+band_key, duplicate_of_id). The unique constraint on ``articles.url`` is the last line
+against two workers storing one URL at once (:mod:`dvcrawl.storage.upsert`).
+"""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from dvcrawl import dedupe
+from dvcrawl.errors import DvcrawlError
 from dvcrawl.items import ArticleRecord
-from dvcrawl.storage.models import Article, UrlAlias
+from dvcrawl.storage.models import Article, ArticleBand, Source, UrlAlias
+from dvcrawl.storage.upsert import insert_ignore
+from dvcrawl.textnorm import fold
+from dvcrawl.urls import canonicalize, same_site, site_host
+
+log = logging.getLogger(__name__)
+
+# Candidates verified per new article, those sharing most bands first. A real copy shares
+# most of the 40 bands; an unrelated article that shares one band by chance ranks last.
+MAX_CANDIDATES = 20
 
 
 @dataclass
@@ -35,10 +62,11 @@ def published_at_utc(published: str | None) -> datetime | None:
 
 
 def find_article_id(session: Session, url: str) -> int | None:
-    """The stored article behind ``url``, as its canonical URL or as a recorded alias."""
-    found = session.scalar(select(Article.id).where(Article.url == url))
+    """The stored article behind ``url`` (any spelling), as its canonical URL or an alias."""
+    key = canonicalize(url) or url
+    found = session.scalar(select(Article.id).where(Article.url == key))
     if found is None:
-        found = session.scalar(select(UrlAlias.article_id).where(UrlAlias.url == url))
+        found = session.scalar(select(UrlAlias.article_id).where(UrlAlias.url == key))
     return found
 
 
@@ -55,36 +83,188 @@ def known_urls(session: Session, source_id: str) -> set[str]:
     return urls
 
 
-def _record_aliases(session: Session, article_id: int, record: ArticleRecord) -> None:
-    for alias in set(record.aliases) - {record.url}:
-        if session.get(UrlAlias, alias) is None:
-            session.add(UrlAlias(url=alias, article_id=article_id))
+def _record_aliases(session: Session, article_id: int, url: str, aliases: list[str]) -> None:
+    """Map each other spelling to the article; one already naming another article is kept."""
+    for alias in {canonicalize(a) for a in aliases} - {None, url}:
+        if session.scalar(select(Article.id).where(Article.url == alias)) is not None:
+            log.info("alias %s is itself a stored article; not mapped to %s", alias, url)
+            continue
+        insert_ignore(session, UrlAlias, {"url": alias, "article_id": article_id}, ["url"])
+
+
+def _original_url(session: Session, article_id: int) -> str | None:
+    original_id = session.scalar(select(Article.duplicate_of_id).where(Article.id == article_id))
+    if original_id is None:
+        return None
+    return session.scalar(select(Article.url).where(Article.id == original_id))
+
+
+def _row_values(record: ArticleRecord, url: str, digest: str) -> dict:
+    return {
+        "url": url,
+        "source_id": record.source_id,
+        "title": record.title,
+        "text": record.text,
+        "author": record.author,
+        "credit": record.credit,
+        "published": record.published,
+        "published_at": published_at_utc(record.published),
+        "date_method": record.date_method,
+        "date_doubtful": record.date_doubtful,
+        "content_hash": digest,
+        "relevant": record.relevant,
+        "relevance_score": record.relevance_score,
+        "relevance_terms": list(record.relevance_terms),
+        "status": "new",
+    }
 
 
 def store_article(session: Session, record: ArticleRecord) -> StoreResult:
-    """Insert ``record`` unless its canonical URL is stored; never a second row for one URL."""
-    existing = find_article_id(session, record.url)
-    if existing is not None:
-        _record_aliases(session, existing, record)
-        return StoreResult(article_id=existing, created=False)
-    article = Article(
-        url=record.url,
-        source_id=record.source_id,
-        title=record.title,
-        text=record.text,
-        author=record.author,
-        credit=record.credit,
-        published=record.published,
-        published_at=published_at_utc(record.published),
-        date_method=record.date_method,
-        date_doubtful=record.date_doubtful,
-        content_hash=record.content_hash,
-        relevant=record.relevant,
-        relevance_score=record.relevance_score,
-        relevance_terms=list(record.relevance_terms),
-        status="new",
+    """Insert ``record`` unless its canonical URL is stored; link it to its original if a copy."""
+    url = canonicalize(record.url)
+    if url is None:
+        raise DvcrawlError(f"cannot store article: unusable URL {record.url!r}")
+    existing = find_article_id(session, url)
+    if existing is None:
+        digest = dedupe.content_hash(record.text)
+        new_id = insert_ignore(session, Article, _row_values(record, url, digest), ["url"])
+        if new_id is not None:
+            _record_aliases(session, new_id, url, record.aliases)
+            original = _cluster_new_article(session, new_id, record.text, digest)
+            return StoreResult(new_id, True, original)
+        existing = find_article_id(session, url)  # another worker stored it a moment ago
+    _record_aliases(session, existing, url, record.aliases)
+    return StoreResult(existing, False, _original_url(session, existing))
+
+
+def _cluster_new_article(session: Session, article_id: int, text: str, digest: str) -> str | None:
+    """Find the story the new article belongs to; the original's URL if it is a copy."""
+    keys = dedupe.band_keys(dedupe.signature(text))
+    if not keys:
+        return None  # too short to cluster: "Đang cập nhật", a caption
+    match_id = _matching_article(session, article_id, text, digest, keys)
+    session.execute(insert(ArticleBand), [{"band_key": k, "article_id": article_id} for k in keys])
+    if match_id is None:
+        return None
+    original = _recluster(session, match_id, article_id)
+    return None if original.id == article_id else original.url
+
+
+def _matching_article(
+    session: Session, article_id: int, text: str, digest: str, keys: list[str]
+) -> int | None:
+    """The stored article most similar to ``text`` (exact hash first), if one is close enough."""
+    exact = session.scalar(
+        select(Article.id).where(Article.content_hash == digest, Article.id != article_id).limit(1)
     )
-    session.add(article)
+    if exact is not None:
+        return exact
+    hits = func.count(ArticleBand.id)
+    candidate_ids = session.scalars(
+        select(ArticleBand.article_id)
+        .where(ArticleBand.band_key.in_(keys), ArticleBand.article_id != article_id)
+        .group_by(ArticleBand.article_id)
+        .order_by(hits.desc(), ArticleBand.article_id)
+        .limit(MAX_CANDIDATES)
+    ).all()
+    if not candidate_ids:
+        return None
+    grams = dedupe.shingles(text)
+    rows = session.execute(select(Article.id, Article.text).where(Article.id.in_(candidate_ids)))
+    scored = [(dedupe.jaccard(grams, dedupe.shingles(other)), cid) for cid, other in rows]
+    best_score, best_id = max(scored, default=(0.0, None))
+    return best_id if best_score >= dedupe.JACCARD_THRESHOLD else None
+
+
+def _cluster_members(session: Session, root_id: int) -> list[Article]:
+    root = session.get(Article, root_id)
+    copies = session.scalars(select(Article).where(Article.duplicate_of_id == root_id)).all()
+    return [root, *copies] if root is not None else list(copies)
+
+
+def _recluster(session: Session, match_id: int, new_id: int) -> Article:
+    """Add ``new_id`` to ``match_id``'s cluster, re-choose the original, re-point the copies."""
+    matched = session.get(Article, match_id)
+    members = _cluster_members(session, matched.duplicate_of_id or matched.id)
+    members.append(session.get(Article, new_id))
+    original = choose_original(session, members)
+    for member in members:
+        member.duplicate_of_id = None if member is original else original.id
     session.flush()
-    _record_aliases(session, article.id, record)
-    return StoreResult(article_id=article.id, created=True)
+    return original
+
+
+def _age_key(article: Article) -> tuple:
+    """Earliest publication first; undated articles after dated ones; then fetch time, id."""
+    return (
+        article.published_at is None,
+        article.published_at or datetime.max,
+        article.fetched_at or datetime.max,
+        article.id,
+    )
+
+
+def credit_names(session: Session, credit: str | None, article: Article) -> bool:
+    """Whether a "Theo: ..." credit names ``article``'s site (its host or its source's name)."""
+    if not credit:
+        return False
+    folded = fold(credit)
+    host = site_host(article.url)
+    if host and host in folded:
+        return True
+    source = session.get(Source, article.source_id)
+    return bool(source and source.name and fold(source.name) in folded)
+
+
+def choose_original(session: Session, members: list[Article]) -> Article:
+    """The cluster's original: one a copy's "Theo:" credit names, else the earliest published."""
+    credited = [
+        member
+        for member in members
+        if any(
+            other is not member
+            and not same_site(other.url, member.url)
+            and credit_names(session, other.credit or dedupe.credit_line(other.text), member)
+            for other in members
+        )
+    ]
+    return min(credited or members, key=_age_key)
+
+
+def cluster_of(session: Session, article_id: int) -> list[Article]:
+    """The original and its copies ("also published by"), original first, then by date."""
+    article = session.get(Article, article_id)
+    if article is None:
+        return []
+    root_id = article.duplicate_of_id or article.id
+    members = _cluster_members(session, root_id)
+    return members[:1] + sorted(members[1:], key=_age_key)
+
+
+def set_duplicate(session: Session, article_id: int, original_id: int | None) -> None:
+    """Review desk: mark an article a copy of another (merge) or its own original (split).
+
+    Clusters stay flat: merging A into B points A and A's copies at B's original; merging an
+    original into one of its own copies makes that copy the original.
+    """
+    article = _get_or_fail(session, article_id)
+    if original_id is None:
+        article.duplicate_of_id = None
+        session.flush()
+        return
+    if original_id == article_id:
+        raise DvcrawlError(f"article {article_id} cannot be a duplicate of itself")
+    target = _get_or_fail(session, original_id)
+    if target.duplicate_of_id == article.id:
+        target.duplicate_of_id = None  # promote the copy: it is the original now
+    root_id = target.duplicate_of_id or target.id
+    for member in _cluster_members(session, article.id):
+        member.duplicate_of_id = None if member.id == root_id else root_id
+    session.flush()
+
+
+def _get_or_fail(session: Session, article_id: int) -> Article:
+    article = session.get(Article, article_id)
+    if article is None:
+        raise DvcrawlError(f"no stored article with id {article_id}")
+    return article
