@@ -15,10 +15,10 @@ from lxml.cssselect import CSSSelector
 from lxml.etree import ParserError
 from lxml.html import HtmlElement
 
-from dvcrawl.extract.byline import split_tail
+from dvcrawl.extract.byline import is_tail_line, split_tail
 from dvcrawl.extract.cleanup import captions, prune, selector, unwrap_layout_tables
 from dvcrawl.extract.datepick import find_date
-from dvcrawl.extract.generic import block_lines, lead_lines, trafilatura_lines
+from dvcrawl.extract.generic import block_lines, lead_lines, trafilatura_lines, trailer_lines
 from dvcrawl.extract.lines import clean_lines
 from dvcrawl.extract.reject import reject_reason
 from dvcrawl.extract.text import decode_html, looks_binary
@@ -119,7 +119,7 @@ def _extract_tree(
     body = _container(tree, profile, content_selector)
     prune(tree, body, profile, exclude_selectors)
     if body is not None:
-        raw = lead_lines(tree, body) + block_lines(body)
+        raw = lead_lines(tree, body) + block_lines(body) + trailer_lines(body, is_tail_line)
     else:
         unwrap_layout_tables(tree)
         raw = trafilatura_lines(tree, url)

@@ -18,6 +18,8 @@ _LABELLED = re.compile(
 _NAME = re.compile(r"^(?:[^\W\d_][\w]*\.?|[^\W\d_]{1,3}\.)(?:\s+(?:[^\W\d_][\w]*\.?)){0,4}$")
 # Name list separators: "Quốc Hùng - Văn Minh", "A, B và C".
 _NAME_SEP = re.compile(r"\s+[-–]\s+|\s*,\s*|\s+và\s+")
+# The unit after a name ("Huyện ủy", "Ban Dân vận Tỉnh ủy Bình Phước") is a few words.
+_MAX_UNIT_WORDS = 8
 # Bylines are short; longer lines are sentences.
 _MAX_BYLINE = 90
 
@@ -48,11 +50,18 @@ def is_byline(line: str) -> bool:
     names = _NAME_SEP.split(head.strip())
     if unit:  # "Name (Unit)": every part before the bracket is a name
         return all(_is_name(n) for n in names)
-    # "Name, Unit words": the first part a name, the rest a unit (may be lower case)
+    # "Name, Unit words" / "Name - Unit": a full name first, then names or a short unit
     first = names[0]
-    if "," in head and not all(_is_name(n) for n in names):
-        return _is_name(first) and len(first.split()) >= 2
-    return all(_is_name(n) for n in names) and any(len(n.split()) >= 2 for n in names)
+    if not all(_is_name(n) for n in names):
+        short_rest = all(len(n.split()) <= _MAX_UNIT_WORDS and n[:1].isupper() for n in names[1:])
+        return len(names) > 1 and _is_name(first) and len(first.split()) >= 2 and short_rest
+    return any(len(n.split()) >= 2 for n in names)
+
+
+def is_tail_line(line: str) -> bool:
+    """A byline or a credit line: what may follow the body container."""
+    line = " ".join(line.split())
+    return credit_of(line) is not None or is_byline(line)
 
 
 def split_tail(lines: list[str]) -> tuple[list[str], str | None, str | None]:

@@ -78,6 +78,22 @@ def lead_lines(tree: HtmlElement, body: HtmlElement) -> list[str]:
     return []
 
 
+def trailer_lines(body: HtmlElement, keep) -> list[str]:
+    """Byline/credit lines printed right after the body container ("p.author", "p.source").
+
+    ``keep(line)`` says whether a line is a byline or credit; the first other line stops.
+    """
+    found: list[str] = []
+    for sib in list(body.itersiblings())[:4]:
+        lines = [x for x in block_lines(sib) if x.strip()]
+        if not lines:
+            continue
+        if len(lines) > 1 or not keep(lines[0]):
+            break
+        found.append(lines[0])
+    return found
+
+
 def trafilatura_lines(tree: HtmlElement, url: str) -> list[str]:
     """Main-content lines by trafilatura (precision mode, no comments, no metadata)."""
     doc = trafilatura.bare_extraction(

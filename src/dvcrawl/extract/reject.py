@@ -16,7 +16,8 @@ from dvcrawl.extract.text import key
 # "404 Not Found", "Bài viết đã bị xóa", "Page not found", "An error occurred".
 _ERROR = re.compile(
     r"không tồn tại|không tìm thấy|not found|\b404\b|đã bị xóa|đã bị gỡ|lỗi hệ thống"
-    r"|an error occurred|error occurred|sorry, something went wrong|trang lỗi"
+    r"|an error occurred|error occurred|sorry, something went wrong|trang lỗi|service unavailable"
+    r"|bad gateway|internal server error|access denied|forbidden"
 )
 # "Đăng nhập", "Login", "Sign in", "Vui lòng đăng nhập để xem".
 _LOGIN = re.compile(r"đăng nhập|login|sign in|mật khẩu|password")
