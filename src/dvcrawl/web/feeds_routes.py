@@ -39,6 +39,7 @@ GZIP_MIN_BYTES = 512
 # Readers may reuse a copy for a minute, then must revalidate (cheap: a 304).
 CACHE_CONTROL = "public, max-age=60"
 OPML_NAME = "feeds.opml"
+_GZIP_TAG = "-gzip"
 # Formats shown on the index page, in this order.
 _FORMAT_LABELS = {".rss": "RSS", ".atom": "Atom", ".json": "JSON Feed"}
 
@@ -54,8 +55,9 @@ def feed_file(feeds_dir: Path, name: str) -> Path:
     return path
 
 
-def _etag(st: os.stat_result) -> str:
-    return f'"{st.st_size:x}-{st.st_mtime_ns:x}"'
+def _etag(st: os.stat_result, zipped: bool) -> str:
+    """Strong ETag of one file version; the gzip body is another representation, another tag."""
+    return f'"{st.st_size:x}-{st.st_mtime_ns:x}{_GZIP_TAG if zipped else ""}"'
 
 
 def _wants_gzip(accept_encoding: str) -> bool:
@@ -73,9 +75,10 @@ def _not_modified(request: Request, etag: str, mtime: float) -> bool:
     if inm is not None:
         if inm.strip() == "*":
             return True
-        base = etag.strip('"')
+        # Either representation of the same file version matches (weak comparison).
+        base = etag.strip('"').removesuffix(_GZIP_TAG)
         tags = {t.strip().removeprefix("W/").strip('"') for t in inm.split(",")}
-        return base in tags or f"{base}-gzip" in tags
+        return base in tags or base + _GZIP_TAG in tags
     ims = request.headers.get("if-modified-since")
     if ims:
         try:
@@ -106,22 +109,24 @@ def get_feed(name: str, request: Request) -> Response:
     """One feed file with validators, 304 on a conditional hit, gzip when accepted."""
     path = feed_file(_feeds_dir(request), name)
     st = path.stat()
-    etag = _etag(st)
+    zipped = st.st_size >= GZIP_MIN_BYTES and _wants_gzip(
+        request.headers.get("accept-encoding", "")
+    )
+    etag = _etag(st, zipped)
     headers = {
         "ETag": etag,
         "Last-Modified": format_datetime(datetime.fromtimestamp(st.st_mtime, UTC), usegmt=True),
         "Cache-Control": CACHE_CONTROL,
         "Vary": "Accept-Encoding",
     }
-    media_type = CONTENT_TYPES[path.suffix]
     if _not_modified(request, etag, st.st_mtime):
         return Response(status_code=304, headers=headers)
-    if st.st_size >= GZIP_MIN_BYTES and _wants_gzip(request.headers.get("accept-encoding", "")):
+    if zipped:
         body = _gzipped(str(path), st.st_size, st.st_mtime_ns)
         headers["Content-Encoding"] = "gzip"
-        headers["ETag"] = f'"{etag.strip(chr(34))}-gzip"'
     else:
         body = path.read_bytes()
+    media_type = CONTENT_TYPES[path.suffix]
     if request.method == "HEAD":
         headers["Content-Length"] = str(len(body))
         return Response(status_code=200, headers=headers, media_type=media_type)
