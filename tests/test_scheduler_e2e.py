@@ -1,0 +1,78 @@
+"""The freshness target, end to end: real scheduler, real crawl children, real sample portals.
+
+With ``--every 10s``, an article published on a portal must appear in ``all.rss`` within 30 s.
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from sqlalchemy import create_engine, inspect, select
+
+from dvcrawl.storage.models import CrawlRun
+
+FRESHNESS = 30.0  # seconds: the issue's target
+
+
+def rss_links(path: Path) -> set[str]:
+    try:
+        root = ET.parse(path).getroot()
+    except (OSError, ET.ParseError):  # not written yet
+        return set()
+    return {item.findtext("link") or "" for item in root.iter("item")}
+
+
+def first_round_done(db_url: str, source_ids: set[str]) -> bool:
+    """Every source has finished a crawl: from then on a crawl only fetches what is new."""
+    engine = create_engine(db_url)
+    try:
+        if not inspect(engine).has_table("crawl_runs"):
+            return False
+        with engine.connect() as conn:
+            done = conn.execute(
+                select(CrawlRun.source_id).where(CrawlRun.status == "ok").distinct()
+            )
+            return source_ids <= set(done.scalars())
+    finally:
+        engine.dispose()
+
+
+def wait_for(check, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.25)
+    return False
+
+
+def test_published_article_reaches_all_rss_within_30s(tmp_path, sqlite_url, sample_network):
+    sources = tmp_path / "sources.toml"
+    sources.write_text(sample_network.sources_toml())
+    feeds, log = tmp_path / "feeds", tmp_path / "schedule.log"
+    site = sample_network.sources[0].id
+    argv = [sys.executable, "-m", "dvcrawl", "schedule", "--sources", str(sources),
+            "--db", sqlite_url, "--feeds-out", str(feeds), "--every", "10s"]  # fmt: skip
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            # The first round of crawls fills the feed; only then is freshness measurable.
+            ids = {s.id for s in sample_network.sources}
+            assert wait_for(lambda: first_round_done(sqlite_url, ids), 240), log.read_text()
+            assert wait_for(lambda: rss_links(feeds / "all.rss"), 10), log.read_text()
+            article = sample_network.publish(site)
+            published = time.monotonic()
+            assert article.url not in rss_links(feeds / "all.rss")
+            arrived = wait_for(lambda: article.url in rss_links(feeds / "all.rss"), FRESHNESS)
+            took = time.monotonic() - published
+            assert arrived, f"{article.url} not in all.rss after {FRESHNESS}s\n{log.read_text()}"
+            print(f"freshness: {took:.1f}s")
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            code = proc.wait(60)
+    assert code == 0, log.read_text()
