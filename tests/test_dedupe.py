@@ -92,3 +92,19 @@ def test_band_keys_shape():
     assert len(keys) == dedupe.BANDS
     assert keys[3].startswith("b03:") and len(keys[3]) <= 64
     assert len(set(keys)) == dedupe.BANDS
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Thân bài.\nTheo: dukcqtw.dcs.vn", "dukcqtw.dcs.vn"),
+        ("Theo: hatinh.dcs.vn\nThân bài dài.", "hatinh.dcs.vn"),
+        ("Thân bài.\n(Theo Báo Yên Bái điện tử)", "Báo Yên Bái điện tử"),
+        ("Thân bài.\nNguồn: baohatinh.vn", "baohatinh.vn"),
+        ("Theo báo cáo, từ năm 2021 đến nay, các doanh nghiệp đã chi trả.\nThân bài.", None),
+        ("Thân bài.\nTheo đó, Quyết định 23 gồm 4 chương, 28 điều.", None),
+        ("Đang cập nhật", None),
+    ],
+)
+def test_credit_line(text, expected):
+    assert dedupe.credit_line(text) == expected

@@ -155,3 +155,11 @@ def test_cross_site_canonical_is_logged_and_ignored(caplog):
 @pytest.mark.parametrize("href", [None, "", "javascript:;", "https://hatinh.dcs.vn/"])
 def test_unusable_or_home_page_canonical_is_ignored(href):
     assert accept_canonical_link("https://hatinh.dcs.vn/tin/123", href) is None
+
+
+@pytest.mark.parametrize(
+    "variant", VARIANTS + ["http://x.vn/a%2fb?q=%E1%BB%A9&b=1&a", "http://x.vn:81"]
+)
+def test_canonical_form_is_a_fixed_point(variant):
+    once = canonicalize(variant)
+    assert once is not None and canonicalize(once) == once
