@@ -56,6 +56,7 @@ class PortalSpider(scrapy.Spider):
         self.allowed_domains = list(source.domains)
         self.start_urls = list(source.start_urls)
         self.requested: set[str] = set()  # canonical URLs asked for in this run
+        self.listing_paths: set[tuple[str, str]] = set()  # (host, path) of listings asked for
         # Hosts are checked by ``on_site``: LinkExtractor's allow_domains compares host:port.
         self.links = LinkExtractor(unique=True)
         self.patterns = {
@@ -65,14 +66,26 @@ class PortalSpider(scrapy.Spider):
         }
 
     async def start(self):
-        for url in dict.fromkeys([*self.start_urls, *self.state.watched_listings()]):
-            if self.first_request(canonicalize(url) or url):
-                yield self.listing_request(url, depth=0, root=True)
+        for request in self.initial_requests():
+            yield request
+
+    def initial_requests(self) -> list[scrapy.Request]:
+        """Start URLs and watched listings (synchronous: the distributed worker calls it too)."""
+        return [
+            self.listing_request(url, depth=0, root=True)
+            for url in dict.fromkeys([*self.start_urls, *self.state.watched_listings()])
+            if self.first_request(canonicalize(url) or url)
+        ]
 
     def on_site(self, url: str) -> bool:
         """Is ``url`` on one of this source's hosts (or a subdomain of one)?"""
         host = urlsplit(url).hostname or ""
         return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
+
+    def is_listing_variant(self, url: str) -> bool:
+        """``?view=grid``, ``?sort=new``: the same listing shown another way, not new news."""
+        parts = urlsplit(url)
+        return bool(parts.query) and (parts.netloc, parts.path.rstrip("/")) in self.listing_paths
 
     def first_request(self, canonical: str) -> bool:
         """True the first time a canonical URL is asked for in this run (one fetch per page)."""
@@ -85,6 +98,8 @@ class PortalSpider(scrapy.Spider):
     def listing_request(
         self, url: str, depth: int, root: bool = False, page: bool = False
     ) -> scrapy.Request:
+        parts = urlsplit(url)
+        self.listing_paths.add((parts.netloc, parts.path.rstrip("/")))
         meta = {"dv_depth": depth, "dv_root": root, "dv_page": page}
         if root:
             meta["handle_httpstatus_all"] = True  # 304 and a moved start URL are ours to see
@@ -143,6 +158,7 @@ class PortalSpider(scrapy.Spider):
                 kind is LinkKind.LISTING
                 and depth < self.max_depth
                 and not self.state.seen_page(url)
+                and not self.is_listing_variant(url)
                 and self.first_request(url)
             ):
                 yield self.listing_request(fetch_form(link.url, url), depth + 1)
@@ -152,6 +168,13 @@ class PortalSpider(scrapy.Spider):
                     yield self.listing_request(fetch_form(linked, url), depth, page=True)
         elif pages:
             self.crawler.stats.inc_value("dvcrawl/paging_stopped_known")
+        self.logger.debug(
+            "listing %s: %d article links (%d unknown), %d pagination links",
+            response.url,
+            articles,
+            unknown,
+            len(pages),
+        )
         self.remember_listing(response, articles)
 
     def remember_listing(self, response: TextResponse, articles: int) -> None:
@@ -200,7 +223,6 @@ class PortalSpider(scrapy.Spider):
         aliases = [a for a in (canonicalize(u) for u in seen if u) if a and a != canonical]
         if page_url != canonical:
             aliases.append(page_url)
-        self.state.remember_article(canonical, *aliases)
         if art is None:
             return ArticleRecord(
                 url=canonical,

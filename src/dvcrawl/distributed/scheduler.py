@@ -1,0 +1,45 @@
+"""scrapy-redis's Scheduler, adapted: reliable pops, per-run accounting, a shared dupefilter.
+
+Differences from ``scrapy_redis.scheduler.Scheduler`` (kept small on purpose):
+- the queue is :class:`ReliablePriorityQueue` with this worker's processing hash;
+- a request counts as pending for its run *before* it is pushed (so a fast peer that finishes
+  it cannot see the run at zero too early);
+- a request re-scheduled by Scrapy (retry, redirect) or yielded by a page releases the ticket
+  of the request it came from, once it is safely in the queue.
+"""
+
+from __future__ import annotations
+
+from scrapy_redis.scheduler import Scheduler
+
+from dvcrawl.distributed.queue import TICKET
+from dvcrawl.distributed.tracker import JOB, PARENT
+
+
+class DistributedScheduler(Scheduler):
+    def open(self, spider) -> None:
+        super().open(spider)
+        self.queue.processing_key = spider.keys.processing(spider.worker_id)
+        self.tracker = spider.tracker
+
+    def enqueue_request(self, request) -> bool:
+        meta = request.meta
+        origins = [meta.pop(TICKET, None), meta.pop(PARENT, None)]
+        try:
+            if not request.dont_filter and self.df.request_seen(request):
+                self.df.log(request, self.spider)
+                return False
+            self.tracker.runs.add_pending(meta.get(JOB))
+            if self.stats:
+                self.stats.inc_value("scheduler/enqueued/redis")
+            self.queue.push(request)
+            return True
+        finally:
+            for ticket in origins:
+                self.tracker.release(ticket)
+
+    def next_request(self):
+        request = super().next_request()
+        if request is not None:
+            self.tracker.popped(request)
+        return request
