@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from dvcrawl.cli.common import add_db_arg, database_from_args
+from dvcrawl.config import data_dir
 from dvcrawl.errors import ConfigError
 
 LIMIT_ENV = "DVCRAWL_FEED_LIMIT"
@@ -23,7 +24,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Rebuild every feed (all, per source, per province) into DIR. "
         "Files whose content did not change are left untouched.",
     )
-    parser.add_argument("--out", required=True, metavar="DIR", help="directory for the feeds")
+    parser.add_argument(
+        "--out",
+        metavar="DIR",
+        type=Path,
+        help="directory for the feeds (default: <data dir>/feeds, where `dvcrawl serve` looks)",
+    )
     add_db_arg(parser)
     parser.add_argument(
         "--base-url",
@@ -79,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
     options = options_from_args(args)  # bad options fail before the database is opened
     db = database_from_args(args)
     try:
-        result = build_feeds(db, Path(args.out), **options)
+        result = build_feeds(db, args.out or data_dir() / "feeds", **options)
     finally:
         db.dispose()
     print(f"feeds: {len(result.written)} written, {len(result.unchanged)} unchanged")
