@@ -26,7 +26,12 @@ EXTERNAL_LINKS = (
     ("https://baochinhphu.vn/", "Báo Chính phủ"),
 )
 # Tracking decorations real share buttons add to article links (the crawler must strip them).
-TRACKING = ("?utm_source=zalo&utm_medium=share", "?fbclid=IwAR0x7sQk3M2bN", "?zarsrc=30", "#comments")
+TRACKING = (
+    "?utm_source=zalo&utm_medium=share",
+    "?fbclid=IwAR0x7sQk3M2bN",
+    "?zarsrc=30",
+    "#comments",
+)
 
 
 def today() -> date:
@@ -55,7 +60,9 @@ def item_list(title: str, items: list[tuple[str, str, str, str]], cls: str = "bo
     rows = []
     for href, text, when, teaser in items:
         extra = f'<p class="sapo">{escape(teaser)}</p>' if teaser else ""
-        rows.append(f'<li><a href="{escape(href)}">{escape(text)}</a> <span class="time">{escape(when)}</span>{extra}')
+        rows.append(
+            f'<li><a href="{escape(href)}">{escape(text)}</a> <span class="time">{escape(when)}</span>{extra}'
+        )
     # Real portals often leave these <li> unclosed: keep that.
     return f'<div class="{cls}"><h3 class="title-box">{escape(title)}</h3><ul>{"".join(rows)}</ul></div>'
 
@@ -148,7 +155,11 @@ def article_body(
             else:
                 out.append(f"<p>{text}</p>")
         elif b.kind == "h":
-            out.append(f"<p><strong>{text}</strong></p>" if subhead == "strong" else f"<{subhead}>{text}</{subhead}>")
+            out.append(
+                f"<p><strong>{text}</strong></p>"
+                if subhead == "strong"
+                else f"<{subhead}>{text}</{subhead}>"
+            )
         else:
             out.append(_image(b, i, twice=twice, filename_text=filename_text, img_dir=img_dir))
     return "\n".join(out)

@@ -31,7 +31,12 @@ OUTSIDE_CREDITS = ("dukcqtw.dcs.vn", "mattran.org.vn", "baodantoc.vn", "dangcong
 # Units that sign stories not written by the Ban Dân vận.
 OTHER_UNITS = ("Trung tâm Văn hóa - Truyền thông", "Văn phòng UBND tỉnh", "Sở Y tế", "Báo Nhân dân")
 # (original site, copying site): syndicated stories, original first.
-SYNDICATION = (("hatinh", "danvan"), ("bentre", "danvan"), ("binhphuoc", "danvan"), ("danvan", "hatinh"))
+SYNDICATION = (
+    ("hatinh", "danvan"),
+    ("bentre", "danvan"),
+    ("binhphuoc", "danvan"),
+    ("danvan", "hatinh"),
+)
 # (site, article index) pairs whose different stories open with the same template lead.
 TEMPLATE_LEAD_PAIRS = ((("hanam", 5), ("bentre", 9)), (("hatinh", 7), ("binhphuoc", 4)))
 
@@ -93,7 +98,12 @@ def _dates(rng: random.Random, count: int) -> list[datetime]:
 
 
 def make_article(
-    spec: SiteSpec, rng: random.Random, topic: str, when: datetime, num: int, lead: str | None = None
+    spec: SiteSpec,
+    rng: random.Random,
+    topic: str,
+    when: datetime,
+    num: int,
+    lead: str | None = None,
 ) -> Article:
     """One article of ``topic`` for ``spec``; the caller makes titles unique."""
     story = write_story(rng, topic, spec.id, when, lead_override=lead)
@@ -128,8 +138,12 @@ def build_site(spec: SiteSpec, seed: int, scale: int) -> list[Article]:
     rng = random.Random(f"{seed}:{spec.id}")
     count = ARTICLES_PER_SITE * scale
     topics, dates = _topic_plan(rng, count), _dates(rng, count)
-    leads = {idx: bank()["shared"]["template_leads"][i]
-             for i, pair in enumerate(TEMPLATE_LEAD_PAIRS) for sid, idx in pair if sid == spec.id}
+    leads = {
+        idx: bank()["shared"]["template_leads"][i]
+        for i, pair in enumerate(TEMPLATE_LEAD_PAIRS)
+        for sid, idx in pair
+        if sid == spec.id
+    }
     articles: list[Article] = []
     titles: set[str] = set()
     slugs: set[str] = set()
@@ -147,11 +161,18 @@ def build_site(spec: SiteSpec, seed: int, scale: int) -> list[Article]:
     return articles
 
 
-def syndicate(original: Article, target: SiteSpec, host: str, num: int, rng: random.Random) -> Article:
+def syndicate(
+    original: Article, target: SiteSpec, host: str, num: int, rng: random.Random
+) -> Article:
     """The copy a second site runs: later date, reworded title, added lead, "Theo:" credit."""
     province = bank()["places"]["provinces"][original.site_id]["province"]
     added = rng.choice(bank()["shared"]["syndication_leads"]).format(province=province)
-    title = f"{province}: {original.title}" if rng.random() < 0.5 else f"{original.title} ở {province}"
+    if original.site_id == "danvan":  # the magazine reports from many provinces
+        title = f"Kinh nghiệm từ cơ sở: {original.title}"
+    elif rng.random() < 0.5:
+        title = f"{province}: {original.title}"
+    else:
+        title = f"{original.title} ở {province}"
     blocks = [Block("p", added), *[Block(b.kind, b.text, b.file) for b in original.blocks]]
     when = original.published + timedelta(days=rng.randint(1, 3), hours=rng.randint(1, 5))
     return Article(
@@ -181,7 +202,11 @@ def build_corpus(specs: list[SiteSpec], seed: int, scale: int) -> dict[str, list
     for k, (src, dst) in enumerate(SYNDICATION):
         if src not in corpus or dst not in corpus:
             continue
-        pool = [a for a in corpus[src] if a.relevant and a.original is None and a.published < ANCHOR - timedelta(days=4)]
+        pool = [
+            a
+            for a in corpus[src]
+            if a.relevant and a.original is None and a.published < ANCHOR - timedelta(days=4)
+        ]
         original = pool[(3 * k + 2) % len(pool)]
         num = by_id[dst].first_num + ARTICLES_PER_SITE * scale + 1 + k
         corpus[dst].append(syndicate(original, by_id[dst], by_id[src].host, num, rng))

@@ -65,7 +65,9 @@ class SampleNetwork:
         self.scale, self.delay, self.seed = scale, delay, seed
         specs = [cls.spec for cls in SITE_CLASSES]
         corpus = build_corpus(specs, seed, scale)
-        self.sites: dict[str, Site] = {cls.spec.id: cls(corpus[cls.spec.id]) for cls in SITE_CLASSES}
+        self.sites: dict[str, Site] = {
+            cls.spec.id: cls(corpus[cls.spec.id]) for cls in SITE_CLASSES
+        }
         self._servers: dict[str, ThreadingHTTPServer] = {}
         self._threads: list[threading.Thread] = []
         self._log_lock = threading.Lock()
@@ -80,7 +82,9 @@ class SampleNetwork:
             server = ThreadingHTTPServer((f"127.0.0.{FIRST_HOST + i}", 0), _Handler)
             server.daemon_threads = True
             server.network, server.site = self, site  # type: ignore[attr-defined]
-            thread = threading.Thread(target=server.serve_forever, name=f"sample-{sid}", daemon=True)
+            thread = threading.Thread(
+                target=server.serve_forever, name=f"sample-{sid}", daemon=True
+            )
             thread.start()
             self._servers[sid], self._threads = server, [*self._threads, thread]
         return self
@@ -111,7 +115,10 @@ class SampleNetwork:
                 id=sid,
                 name=site.spec.name,
                 province=site.spec.province,
-                start_urls=(self.base_url(sid) + "/", self.base_url(sid) + site.listing_path("danvan")),
+                start_urls=(
+                    self.base_url(sid) + "/",
+                    self.base_url(sid) + site.listing_path("danvan"),
+                ),
             )
             for sid, site in self.sites.items()
         ]
@@ -163,7 +170,9 @@ class SampleNetwork:
             self._requests.append(entry)
 
     # --- changing the network -------------------------------------------------------------
-    def publish(self, site_id: str, title: str | None = None, relevant: bool = True) -> ExpectedArticle:
+    def publish(
+        self, site_id: str, title: str | None = None, relevant: bool = True
+    ) -> ExpectedArticle:
         """A new article at the top of the site's listings, dated now."""
         site = self.sites[site_id]
         self._published += 1

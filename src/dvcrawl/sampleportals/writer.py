@@ -8,6 +8,7 @@ while a syndicated copy (corpus.py) shares nearly all of them with its original.
 from __future__ import annotations
 
 import random
+import re
 import tomllib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,18 +23,55 @@ OTHER_TOPICS = ("kinhte", "yte", "thethao", "nongnghiep", "danso", "dansinh", "a
 HIDDEN_RELEVANT = ("mttq", "danchu", "tongiao")
 
 
+# Safe word swaps applied to every bank sentence at load (each use picks one side), so two
+# stories drawing the same sentence still word it differently; tuned on the Jaccard test.
+SWAPS = (
+    (re.compile(r"\btăng cường\b"), "<tăng cường|đẩy mạnh>"),
+    (re.compile(r"\bkịp thời\b"), "<kịp thời|nhanh chóng>"),
+    (re.compile(r"\btiếp tục\b"), "<tiếp tục|không ngừng>"),
+    (re.compile(r"\bthời gian tới\b"), "<thời gian tới|những năm tới>"),
+    (re.compile(r"\bngười dân\b"), "<người dân|bà con>"),
+    (re.compile(r"\btrên địa bàn\b"), "<trên địa bàn|tại địa phương>"),
+    (re.compile(r" đã "), "< đã | >"),
+    (re.compile(r" được "), "< được | đã được >"),
+    (re.compile(r" các "), "< các | những >"),
+)
+
+
+def _swappable(text: str) -> str:
+    for pattern, alternatives in SWAPS:
+        text = pattern.sub(alternatives, text)
+    return text
+
+
+def _prepare(doc: dict) -> dict:
+    """Mark swaps in every sentence list except titles (slugs must stay stable)."""
+    for topic in doc.get("topics", {}).values():
+        for key in ("leads", "body"):
+            topic[key] = [_swappable(t) for t in topic.get(key, [])]
+    for key in ("tasks", "closings"):
+        if key in doc.get("shared", {}):
+            doc["shared"][key] = [_swappable(t) for t in doc["shared"][key]]
+    for grammar in doc.get("grammar", {}).values():
+        for key, items in grammar.items():
+            grammar[key] = [_swappable(t) for t in items]
+    return doc
+
+
 @cache
 def bank() -> dict:
     """All sentence data: topics from both banks, the shared pools and the place names."""
     data_dir = resources.files("dvcrawl.sampleportals") / "data"
     topics: dict = {}
     shared: dict = {}
+    grammar: dict = {}
     for name in ("bank_danvan.toml", "bank_other.toml"):
-        doc = tomllib.loads((data_dir / name).read_text(encoding="utf-8"))
+        doc = _prepare(tomllib.loads((data_dir / name).read_text(encoding="utf-8")))
         topics.update(doc.get("topics", {}))
         shared.update(doc.get("shared", {}))
+        grammar.update(doc.get("grammar", {}))
     places = tomllib.loads((data_dir / "places.toml").read_text(encoding="utf-8"))
-    return {"topics": topics, "shared": shared, "places": places}
+    return {"topics": topics, "shared": shared, "places": places, "grammar": grammar}
 
 
 @dataclass
@@ -55,6 +93,18 @@ def _num(value: int) -> str:
 def person_name(rng: random.Random) -> str:
     p = bank()["places"]
     return f"{rng.choice(p['surnames'])} {rng.choice(p['middles'])} {rng.choice(p['givens'])}"
+
+
+# <a|b|c> in a bank sentence: one alternative is picked at each use.
+_ALTERNATIVES = re.compile(r"<([^<>]*\|[^<>]*)>")
+
+
+def render(template: str, fill: Fill) -> str:
+    """Pick the <a|b> alternatives, then fill the {slots}."""
+    text, found = template, 1
+    while found:  # innermost first: swaps may sit inside a written <a|b>
+        text, found = _ALTERNATIVES.subn(lambda m: fill.rng.choice(m.group(1).split("|")), text)
+    return text.format_map(fill)
 
 
 class Fill(dict):
@@ -108,6 +158,21 @@ def _slots(rng: random.Random, site_key: str, published: datetime) -> Fill:
     return Fill(rng, fixed)
 
 
+def _composed(rng: random.Random, grammar: dict, fill: Fill, count: int) -> list[str]:
+    """Sentences built from subject + action + result pieces, each piece used once a story."""
+    parts = [rng.sample(grammar[k], count) for k in ("subjects", "actions", "results")]
+    return [render(f"{s} {a}, {r}.", fill) for s, a, r in zip(*parts, strict=True)]
+
+
+def _attendees(rng: random.Random, topic: dict, fill: Fill) -> str:
+    """ "Dự hội nghị có ..., Ban Dân vận Tỉnh ủy, ...": the Ban Dân vận only attends."""
+    names = rng.sample(topic["agencies"], rng.randint(3, 5))
+    names.insert(rng.randint(0, len(names)), rng.choice(topic["dan_van_units"]))
+    people = f"đồng chí {fill['person2']}, Phó Chủ tịch UBND tỉnh"
+    text = f"{rng.choice(topic['attendee_openers'])} {people}; đại diện lãnh đạo {', '.join(names)}"
+    return render(text + " cùng lãnh đạo các xã, thị trấn.", fill)
+
+
 def _paragraphs(rng: random.Random, sentences: list[str]) -> list[str]:
     """Group sentences into paragraphs of one to three, as reporters do."""
     paras: list[str] = []
@@ -121,12 +186,9 @@ def _paragraphs(rng: random.Random, sentences: list[str]) -> list[str]:
 
 def _task_list(rng: random.Random, fill: dict[str, str]) -> list[Block]:
     shared = bank()["shared"]
-    tasks = rng.sample(shared["tasks"], rng.randint(3, 4))
-    intro = (
-        f"Để thực hiện tốt nhiệm vụ thời gian tới, đồng chí {fill['person2']} "
-        "đề nghị tập trung vào một số nội dung sau:"
-    )
-    items = [f"{shared['ordinals'][i]}, {t.format_map(fill)}" for i, t in enumerate(tasks)]
+    tasks = rng.sample(shared["tasks"], 3)
+    intro = render(rng.choice(shared["task_intros"]), fill)
+    items = [f"{shared['ordinals'][i]}, {render(t, fill)}" for i, t in enumerate(tasks)]
     return [Block("p", intro), *(Block("p", item) for item in items)]
 
 
@@ -134,7 +196,7 @@ def _images(rng: random.Random, topic: dict, fill: dict[str, str]) -> list[Block
     captions = rng.sample(topic["captions"], min(len(topic["captions"]), rng.randint(1, 2)))
     out = []
     for cap in captions:
-        text = cap.format_map(fill)
+        text = render(cap, fill)
         out.append(Block("img", text, file=f"{text}.png" if rng.random() < 0.5 else ""))
     return out
 
@@ -150,27 +212,30 @@ def write_story(
     topic = bank()["topics"][topic_key]
     fill = _slots(rng, site_key, published)
     pick = rng.randrange(len(topic["titles"]))
-    title = topic["titles"][pick].format_map(fill)
+    title = render(topic["titles"][pick], fill)
     # Leads are written to match titles of the same index (modulo), so a story hangs together.
-    lead = lead_override or topic["leads"][pick % len(topic["leads"])].format_map(fill)
-    picked = rng.sample(topic["body"], min(len(topic["body"]), rng.randint(5, 7)))
-    sentences = [s.format_map(fill) for s in picked]
-    if "attendees" in topic:
-        sentences.insert(0, rng.choice(topic["attendees"]))
+    lead = lead_override or render(topic["leads"][pick % len(topic["leads"])], fill)
+    picked = rng.sample(topic["body"], min(len(topic["body"]), rng.randint(2, 3)))
+    sentences = [render(s, fill) for s in picked]
+    family = "relevant" if topic_key in RELEVANT_TOPICS else "other"
+    sentences += _composed(rng, bank()["grammar"][family], fill, rng.randint(6, 7))
+    rng.shuffle(sentences)
+    if "agencies" in topic:
+        sentences.insert(0, _attendees(rng, topic, fill))
     paras = _paragraphs(rng, sentences)
     blocks = [Block("p", lead)]
     images = _images(rng, topic, fill)
     blocks.append(images.pop(0))
     for i, para in enumerate(paras):
         if i == 2 and rng.random() < 0.7:
-            blocks.append(Block("h", rng.choice(topic["subheads"]).format_map(fill)))
+            blocks.append(Block("h", render(rng.choice(topic["subheads"]), fill)))
         blocks.append(Block("p", para))
         if i == 3 and images:
             blocks.append(images.pop(0))
     if topic_key in RELEVANT_TOPICS:
         if rng.random() < 0.45:
             blocks.extend(_task_list(rng, fill))
-        blocks.append(Block("p", rng.choice(bank()["shared"]["closings"]).format_map(fill)))
+        blocks.append(Block("p", render(rng.choice(bank()["shared"]["closings"]), fill)))
     elif rng.random() < 0.5:
         blocks[-1] = Block("p", blocks[-1].text.rstrip(".") + "./.")
     return Story(topic_key, title, blocks, lead, fill["person"])

@@ -56,6 +56,8 @@ class Site:
     error_path = "/so-do-cong"  # linked from the menu, answers 200 with an error text
     login_path = "/dang-nhap"
     flaky_index: int | None = None  # this article answers 503 once
+    # managing agency, address, licence, visitor counter start: printed in every footer
+    footer_lines: tuple[str, str, str, int] = ("", "", "", 0)
 
     def __init__(self, articles: list[Article]) -> None:
         self.articles = articles
@@ -115,7 +117,12 @@ class Site:
 
     def entries(self, arts: list[Article], teasers: bool = False, shift: int = 0) -> list[tuple]:
         return [
-            (self.link_variant(a, i + shift), a.title, self.fmt_date(a), a.teaser if teasers else "")
+            (
+                self.link_variant(a, i + shift),
+                a.title,
+                self.fmt_date(a),
+                a.teaser if teasers else "",
+            )
             for i, a in enumerate(arts)
         ]
 
@@ -130,6 +137,32 @@ class Site:
         same = self.listing(art.category)
         idx = next((i for i, a in enumerate(same) if a is art), -1)
         return (same[idx + 1 :] + same[:idx])[:n]
+
+    def listing_route(self, cat: str | None, page: int) -> Route | None:
+        """A listing page, or None (404) past the last page."""
+        if cat is None or not 1 <= page <= self.page_count(cat):
+            return None
+        return Route("listing", cat=cat, page=page)
+
+    def footer(self) -> str:
+        agency, address, licence, counter = self.footer_lines
+        return chrome.footer(agency, address, licence, counter + self.version)
+
+    @staticmethod
+    def byline(art: Article, tag: str = "strong") -> str:
+        """Bylines sit last, bold and right-aligned, on most portals."""
+        if not art.author:
+            return ""
+        return f'<p style="text-align:right"><{tag}>{escape(art.author)}</{tag}></p>'
+
+    def home_main(self, heading: str, count: int, more: str, shift: int = 2) -> str:
+        """Home page: the latest stories with teasers, then a block per column."""
+        main = chrome.item_list(heading, self.entries(self.listing("news")[:count], teasers=True))
+        for cat in ("danvan", "news"):
+            block = self.entries(self.listing(cat)[:5], shift=shift)
+            main += chrome.item_list(CATEGORY_NAMES[cat], block, "cate-block")
+            main += f'<a class="more" href="{self.listing_path(cat)}">{more}</a>'
+        return main
 
     def menu_items(self) -> list[tuple[str, str]]:
         now = datetime.now(VN_TZ)
@@ -151,11 +184,15 @@ class Site:
         if page < count:
             parts.append(f'<a class="next" href="{self.listing_path(cat, page + 1)}">Trang sau</a>')
         if page > 1:
-            parts.insert(0, f'<a class="prev" href="{self.listing_path(cat, page - 1)}">Trang trước</a>')
+            parts.insert(
+                0, f'<a class="prev" href="{self.listing_path(cat, page - 1)}">Trang trước</a>'
+            )
         glue = "&" if "?" in target else "?"
         sort = f'<a href="{escape(target + glue + "sort=new")}">Mới nhất</a>'
         view = "list" if "view=grid" in target else "grid"
-        toggle = f'<a href="{escape(self.listing_path(cat, page) + "?view=" + view)}">Dạng {view}</a>'
+        toggle = (
+            f'<a href="{escape(self.listing_path(cat, page) + "?view=" + view)}">Dạng {view}</a>'
+        )
         return f'<div class="paging">{" ".join(parts)}</div><div class="sort">{sort} {toggle}</div>'
 
     # --- request handling -------------------------------------------------------------------
@@ -175,7 +212,9 @@ class Site:
             return special
         route = self.route(path, query)
         if route is None:
-            return self.html(self.render_simple("Không tìm thấy trang", f"<p>{NOT_FOUND_TEXT}</p>"), 404)
+            return self.html(
+                self.render_simple("Không tìm thấy trang", f"<p>{NOT_FOUND_TEXT}</p>"), 404
+            )
         if route.kind == "redirect":
             return Response(route.code, b"", {"Location": route.location})
         if route.kind == "article":
@@ -184,14 +223,20 @@ class Site:
 
     def _special(self, path: str, query: dict[str, list[str]]) -> Response | None:
         if path == "/robots.txt":
-            return Response(200, self.robots().encode(), {"Content-Type": "text/plain; charset=utf-8"})
+            return Response(
+                200, self.robots().encode(), {"Content-Type": "text/plain; charset=utf-8"}
+            )
         if path in self.flaky_pending:
             self.flaky_pending.discard(path)
-            return Response(503, b"Service Unavailable", {"Content-Type": "text/plain", "Retry-After": "1"})
+            return Response(
+                503, b"Service Unavailable", {"Content-Type": "text/plain", "Retry-After": "1"}
+            )
         if path == self.calendar_path:
             return self.html(self.calendar(query))
         if path == self.error_path:
-            return self.html(self.render_simple("Thông báo", f"<h2>Lỗi</h2><p>{NOT_FOUND_TEXT}</p>"))
+            return self.html(
+                self.render_simple("Thông báo", f"<h2>Lỗi</h2><p>{NOT_FOUND_TEXT}</p>")
+            )
         if path == self.login_path:
             return self.html(self.render_simple("Đăng nhập", LOGIN_FORM))
         if path.startswith(("/admin", "/tim-kiem")):

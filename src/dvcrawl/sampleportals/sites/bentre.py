@@ -28,6 +28,12 @@ PHOTO_CREDITS = ("Q. Hùng", "V. Minh", "T. Lâm", "H. Đức")
 
 class BenTre(Site):
     spec = SPEC
+    footer_lines = (
+        "Báo Đồng Khởi - Cơ quan của Đảng bộ tỉnh Bến Tre",
+        "Số 3 Đồng Khởi, phường An Hội, thành phố Bến Tre",
+        "Giấy phép số 108/GP-BTTTT",
+        9038311,
+    )
     conditional = "none"
     page_size = 8
     robots_extra = ("Disallow: /wp-admin/", "Allow: /wp-admin/admin-ajax.php", "Disallow: /?s=")
@@ -49,11 +55,13 @@ class BenTre(Site):
         if m:
             cat = next((c for c, p in CATE.items() if p == m.group(1)), None)
             page = int(m.group(2) or 1)
-            return Route("listing", cat=cat, page=page) if cat and 1 <= page <= self.page_count(cat) else None
+            return self.listing_route(cat, page)
         m = _POST.match(path)
         if not m:
             return None
-        art = self.find(lambda a: a.slug == m.group(4) and f"{a.published:%Y%m%d}" == "".join(m.group(1, 2, 3)))
+        art = self.find(
+            lambda a: a.slug == m.group(4) and f"{a.published:%Y%m%d}" == "".join(m.group(1, 2, 3))
+        )
         if art is None:
             return None
         if not m.group(5):
@@ -64,9 +72,9 @@ class BenTre(Site):
         return f"{art.published:%d/%m/%Y - %H:%M}"
 
     def _frame(self, title: str, main: str, head: str = "") -> str:
-        side = chrome.item_list("Tin mới", self.entries(self.listing("news")[:6]), "widget") + chrome.item_list(
-            "Xem nhiều nhất", self.entries(self.most_read(6), shift=1), "widget"
-        )
+        side = chrome.item_list(
+            "Tin mới", self.entries(self.listing("news")[:6]), "widget"
+        ) + chrome.item_list("Xem nhiều nhất", self.entries(self.most_read(6), shift=1), "widget")
         body = (
             f'<div id="page" class="site"><div class="topbar">{chrome.weekday_date(chrome.today(), pad=True)}'
             f'</div><header class="site-header"><a class="site-title" href="/">BÁO ĐỒNG KHỞI</a>'
@@ -74,19 +82,16 @@ class BenTre(Site):
             f"{chrome.mega_menu(self.menu_items(), 'main-navigation')}{chrome.marquee('Bến Tre thi đua lập thành tích chào mừng Đại hội Đảng bộ tỉnh')}"
             f'<div id="content"><div id="primary">{main}</div><div id="secondary" class="widget-area">{side}'
             f'<div class="widget"><h3>Liên kết</h3><a href="https://bentre.gov.vn/">UBND tỉnh Bến Tre</a></div></div></div></div>'
-            + chrome.footer(
-                "Báo Đồng Khởi - Cơ quan của Đảng bộ tỉnh Bến Tre",
-                "Số 3 Đồng Khởi, phường An Hội, thành phố Bến Tre",
-                "Giấy phép số 108/GP-BTTTT",
-                9038311 + self.version,
-            )
+            + self.footer()
         )
         return chrome.page(f"{title} - Báo Đồng Khởi", head, body)
 
     def _blocks(self, art: Article) -> list[Block]:
         """Captions carry a photo credit here ("... Ảnh: Q. Hùng")."""
         credit = PHOTO_CREDITS[art.num % len(PHOTO_CREDITS)]
-        return [Block(b.kind, f"{b.text}. Ảnh: {credit}") if b.kind == "img" else b for b in art.blocks]
+        return [
+            Block(b.kind, f"{b.text}. Ảnh: {credit}") if b.kind == "img" else b for b in art.blocks
+        ]
 
     def render_article(self, art: Article) -> str:
         head = f'<link rel="canonical" href="{self.article_path(art)}">'
@@ -103,14 +108,13 @@ class BenTre(Site):
 
     def render_listing(self, cat: str, page: int, target: str) -> str:
         items = self.entries(self.page_items(cat, page), teasers=True)
-        main = f'<h1 class="page-title">Chuyên mục: {CATEGORY_NAMES[cat]}</h1>' + chrome.item_list("", items, "archive")
+        main = f'<h1 class="page-title">Chuyên mục: {CATEGORY_NAMES[cat]}</h1>' + chrome.item_list(
+            "", items, "archive"
+        )
         return self._frame(CATEGORY_NAMES[cat], main + self.pager(cat, page, target))
 
     def render_home(self) -> str:
-        main = chrome.item_list("Tin nổi bật", self.entries(self.listing("news")[:8], teasers=True), "featured")
-        for cat in ("danvan", "news"):
-            main += chrome.item_list(CATEGORY_NAMES[cat], self.entries(self.listing(cat)[:5], shift=3), "home-cat")
-            main += f'<a href="{self.listing_path(cat)}">Xem tiếp »</a>'
+        main = self.home_main("Tin nổi bật", 8, "Xem tiếp »", shift=3)
         return self._frame("Trang chủ", main)
 
     def render_simple(self, title: str, inner: str) -> str:

@@ -16,7 +16,9 @@ from dvcrawl.sampleportals.corpus import SiteSpec
 from dvcrawl.sampleportals.model import Article
 from dvcrawl.sampleportals.sites.base import CATEGORY_NAMES, Route, Site
 
-SPEC = SiteSpec("danvan", "Tạp chí Dân vận", "Hà Nội", "tapchidanvan.vn", 70000, "maybe", time_share=0.7)
+SPEC = SiteSpec(
+    "danvan", "Tạp chí Dân vận", "Hà Nội", "tapchidanvan.vn", 70000, "maybe", time_share=0.7
+)
 CATE = {"news": "/thoi-su/", "danvan": "/cong-tac-dan-van/"}
 # /tin-tuc/some-slug-70021.html
 _POST = re.compile(r"^/tin-tuc/([a-z0-9-]+)-(\d+)\.html$")
@@ -29,6 +31,12 @@ CONNECT = (
 
 class DanVan(Site):
     spec = SPEC
+    footer_lines = (
+        "Tạp chí Dân vận - Cơ quan của Ban Dân vận Trung ương",
+        "Số 105B Quán Thánh, Ba Đình, Hà Nội",
+        "Giấy phép hoạt động báo chí điện tử số 352/GP-BTTTT",
+        5219043,
+    )
     conditional = "etag"
     page_size = 9
 
@@ -45,7 +53,7 @@ class DanVan(Site):
             if path in (prefix, prefix.rstrip("/")):
                 raw = query.get("page", ["1"])[0]
                 page = int(raw) if raw.isdigit() else 0
-                return Route("listing", cat=cat, page=page) if 1 <= page <= self.page_count(cat) else None
+                return self.listing_route(cat, page)
         m = _POST.match(path)
         if m:
             art = self.find(lambda a: a.num == int(m.group(2)))
@@ -65,17 +73,11 @@ class DanVan(Site):
         )
         body = (
             f'<header><div class="top-bar"><span class="today">{chrome.weekday_date(chrome.today(), pad=True)}</span>'
-            f"{CONNECT}</div><div class=\"logo\"><a href=\"/\">TẠP CHÍ DÂN VẬN</a> - Cơ quan của Ban Dân vận Trung ương</div>"
+            f'{CONNECT}</div><div class="logo"><a href="/">TẠP CHÍ DÂN VẬN</a> - Cơ quan của Ban Dân vận Trung ương</div>'
             f"{chrome.mega_menu(self.menu_items())}</header>"
             f'<main><div class="col-main">{main}</div><aside class="col-right"><h2>Đọc nhiều nhất</h2>{side}'
             f'<div class="qc"><a href="https://danvan.vn/"><img src="/banner/ban-dan-van.png" alt="Ban Dân vận Trung ương"></a></div>'
-            f"</aside></main>{chrome.floating_social()}"
-            + chrome.footer(
-                "Tạp chí Dân vận - Cơ quan của Ban Dân vận Trung ương",
-                "Số 105B Quán Thánh, Ba Đình, Hà Nội",
-                "Giấy phép hoạt động báo chí điện tử số 352/GP-BTTTT",
-                5219043 + self.version,
-            )
+            f"</aside></main>{chrome.floating_social()}" + self.footer()
         )
         return chrome.page(f"{title} | Tạp chí Dân vận", head, body)
 
@@ -83,7 +85,11 @@ class DanVan(Site):
         head = ""
         if art.has_time and art.num % 2 == 0:
             head = f'<meta property="article:published_time" content="{art.published.isoformat()}">'
-        author = f'<p class="author" style="text-align:right"><b>{escape(art.author)}</b></p>' if art.author else ""
+        author = (
+            f'<p class="author" style="text-align:right"><b>{escape(art.author)}</b></p>'
+            if art.author
+            else ""
+        )
         credit = f'<p class="source">Theo: {escape(art.credit)}</p>' if art.credit else ""
         main = (
             f'<div class="breadcrumb"><a href="/">Trang chủ</a> / <a href="{self.listing_path(art.category)}">'
@@ -98,11 +104,13 @@ class DanVan(Site):
 
     def render_listing(self, cat: str, page: int, target: str) -> str:
         items = self.entries(self.page_items(cat, page), teasers=True)
-        main = f"<h1 class=\"cate-title\">{CATEGORY_NAMES[cat]}</h1>{chrome.item_list('', items, 'list')}"
+        main = f'<h1 class="cate-title">{CATEGORY_NAMES[cat]}</h1>{chrome.item_list("", items, "list")}'
         return self._frame(CATEGORY_NAMES[cat], main + self.pager(cat, page, target))
 
     def render_home(self) -> str:
-        main = chrome.item_list("Tin mới nhất", self.entries(self.listing("news")[:8], teasers=True), "featured")
+        main = chrome.item_list(
+            "Tin mới nhất", self.entries(self.listing("news")[:8], teasers=True), "featured"
+        )
         for cat in ("danvan", "news"):
             link = f'<a href="{self.listing_path(cat)}">{CATEGORY_NAMES[cat]}</a>'
             main += f"<section><h2>{link}</h2>{chrome.item_list('', self.entries(self.listing(cat)[:6]))}</section>"

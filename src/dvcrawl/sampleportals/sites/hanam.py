@@ -18,7 +18,15 @@ from dvcrawl.sampleportals.corpus import SiteSpec
 from dvcrawl.sampleportals.model import Article
 from dvcrawl.sampleportals.sites.base import CATEGORY_NAMES, Route, Site
 
-SPEC = SiteSpec("hanam", "Cổng thông tin điện tử tỉnh Hà Nam", "Hà Nam", "hanam.gov.vn", 1000, "district", nfd_every=5)
+SPEC = SiteSpec(
+    "hanam",
+    "Cổng thông tin điện tử tỉnh Hà Nam",
+    "Hà Nam",
+    "hanam.gov.vn",
+    1000,
+    "district",
+    nfd_every=5,
+)
 CATE = {"news": "/Pages/tin-tuc.aspx", "danvan": "/Pages/cong-tac-dan-van.aspx"}
 SITE_TITLE = "Cổng thông tin điện tử tỉnh Hà Nam"
 # /Pages/some-slug.aspx
@@ -34,6 +42,12 @@ RIBBON = (
 
 class HaNam(Site):
     spec = SPEC
+    footer_lines = (
+        "Cơ quan chủ quản: Ủy ban nhân dân tỉnh Hà Nam",
+        "Đường Trần Phú, phường Quang Trung, thành phố Phủ Lý, tỉnh Hà Nam",
+        "Giấy phép số 15/GP-TTĐT ngày 12/6/2014",
+        31052287,
+    )
     conditional = "lm"
     page_size = 10
     content_type = "text/html"  # charset only in <meta> (SharePoint pages often do this)
@@ -55,7 +69,7 @@ class HaNam(Site):
         for cat, prefix in CATE.items():
             if path == prefix:
                 page = _page(query, self.page_size)
-                return Route("listing", cat=cat, page=page) if 1 <= page <= self.page_count(cat) else None
+                return self.listing_route(cat, page)
         m = _POST.match(path)
         if m:
             art = self.find(lambda a: a.slug == m.group(1))
@@ -78,21 +92,16 @@ class HaNam(Site):
         return html
 
     def _frame(self, crumbs: str, main: str) -> str:
-        side = chrome.item_list("Tin mới", self.entries(self.listing("news")[:5])) + chrome.item_list(
-            "Xem nhiều nhất", self.entries(self.most_read(), shift=1)
-        )
+        side = chrome.item_list(
+            "Tin mới", self.entries(self.listing("news")[:5])
+        ) + chrome.item_list("Xem nhiều nhất", self.entries(self.most_read(), shift=1))
         body = (
             f'{RIBBON}<div id="s4-workspace"><div class="header"><span class="ngay">{chrome.weekday_date(chrome.today(), pad=True)}</span>'
             f'<div class="banner-top"><img src="/PublishingImages/banner.png" alt="{SITE_TITLE}"></div></div>'
             f"{chrome.mega_menu(self.menu_items())}{chrome.marquee('Cổng thông tin điện tử tỉnh Hà Nam kính chào quý khách')}"
             f'<div class="ms-breadcrumb">{crumbs}</div><div id="mainContent"><div class="col-9">{main}</div>'
             f'<div class="col-3">{side}<div class="lienket"><select><option>Website các sở, ngành</option></select></div></div></div></div>'
-            + chrome.footer(
-                "Cơ quan chủ quản: Ủy ban nhân dân tỉnh Hà Nam",
-                "Đường Trần Phú, phường Quang Trung, thành phố Phủ Lý, tỉnh Hà Nam",
-                "Giấy phép số 15/GP-TTĐT ngày 12/6/2014",
-                31052287 + self.version,
-            )
+            + self.footer()
         )
         return chrome.page(SITE_TITLE, "", body)
 
@@ -100,7 +109,7 @@ class HaNam(Site):
         return f'<a href="/Pages/default.aspx">Trang chủ</a> &gt; <a href="{self.listing_path(cat)}">{CATEGORY_NAMES[cat]}</a>'
 
     def render_article(self, art: Article) -> str:
-        author = f'<p style="text-align:right"><strong>{escape(art.author)}</strong></p>' if art.author else ""
+        author = self.byline(art)
         main = (
             f'<div class="tin-chi-tiet"><div class="chuyen-muc">Tin tức, sự kiện</div><h1 class="title-news">{escape(art.title)}</h1>'
             f'<div class="date-news">{self.fmt_date(art)}</div><div class="ms-rtestate-field">'
@@ -112,13 +121,13 @@ class HaNam(Site):
 
     def render_listing(self, cat: str, page: int, target: str) -> str:
         items = self.entries(self.page_items(cat, page), teasers=True)
-        return self._frame(self._crumbs(cat), chrome.item_list(CATEGORY_NAMES[cat], items) + self.pager(cat, page, target))
+        return self._frame(
+            self._crumbs(cat),
+            chrome.item_list(CATEGORY_NAMES[cat], items) + self.pager(cat, page, target),
+        )
 
     def render_home(self) -> str:
-        main = chrome.item_list("Tin nổi bật", self.entries(self.listing("news")[:10], teasers=True))
-        for cat in ("danvan", "news"):
-            main += chrome.item_list(CATEGORY_NAMES[cat], self.entries(self.listing(cat)[:5], shift=2))
-            main += f'<a href="{self.listing_path(cat)}">Xem tiếp</a>'
+        main = self.home_main("Tin nổi bật", 10, "Xem tiếp")
         return self._frame('<a href="/Pages/default.aspx">Trang chủ</a>', main)
 
     def render_simple(self, title: str, inner: str) -> str:

@@ -16,14 +16,25 @@ from dvcrawl.sampleportals.corpus import SiteSpec
 from dvcrawl.sampleportals.model import Article
 from dvcrawl.sampleportals.sites.base import CATEGORY_NAMES, Route, Site
 
-SPEC = SiteSpec("hatinh", "Cổng TTĐT Đảng bộ tỉnh Hà Tĩnh", "Hà Tĩnh", "hatinh.dcs.vn", 14000, "unit")
-CATE = {"news": "/Trang-chu/cate/3/tin-tuc-su-kien", "danvan": "/Trang-chu/cate/12/cong-tac-dan-van"}
+SPEC = SiteSpec(
+    "hatinh", "Cổng TTĐT Đảng bộ tỉnh Hà Tĩnh", "Hà Tĩnh", "hatinh.dcs.vn", 14000, "unit"
+)
+CATE = {
+    "news": "/Trang-chu/cate/3/tin-tuc-su-kien",
+    "danvan": "/Trang-chu/cate/12/cong-tac-dan-van",
+}
 # /Trang-chu/post/14021/some-slug or /Trang-chu/post/14021/some-slug/
 _POST = re.compile(r"^/Trang-chu/post/(\d+)/([a-z0-9-]+)/?$")
 
 
 class HaTinh(Site):
     spec = SPEC
+    footer_lines = (
+        "Cơ quan chủ quản: Ban Thường vụ Tỉnh ủy Hà Tĩnh",
+        "Số 02, đường Nguyễn Tất Thành, thành phố Hà Tĩnh",
+        "Giấy phép số 28/GP-TTĐT do Sở Thông tin và Truyền thông cấp",
+        1874520,
+    )
     conditional = "etag"
     page_size = 10
     flaky_index = 2
@@ -48,7 +59,7 @@ class HaTinh(Site):
         for cat, prefix in CATE.items():
             if path == prefix:
                 page = _int(query.get("page", ["1"])[0])
-                return Route("listing", cat=cat, page=page) if 1 <= page <= self.page_count(cat) else None
+                return self.listing_route(cat, page)
         if path == "/tin-tuc/chi-tiet.aspx":
             art = self.find(lambda a: str(a.num) == query.get("id", [""])[0])
             return Route("redirect", location=self.article_path(art)) if art else None
@@ -63,22 +74,16 @@ class HaTinh(Site):
         return f"{p:%H:%M} {p:%d/%m/%Y}"
 
     def _frame(self, title: str, crumbs: str, main: str) -> str:
-        side = chrome.item_list("Tin mới", self.entries(self.listing("news")[:6])) + chrome.item_list(
-            "Đọc nhiều nhất", self.entries(self.most_read(), shift=1)
-        )
+        side = chrome.item_list(
+            "Tin mới", self.entries(self.listing("news")[:6])
+        ) + chrome.item_list("Đọc nhiều nhất", self.entries(self.most_read(), shift=1))
         banners = '<div class="banner"><a href="https://hatinh.gov.vn/"><img src="/img/bn-ubnd.jpg" alt="UBND tỉnh Hà Tĩnh"></a></div>'
         body = (
             f'<div id="header"><div class="date-bar">{chrome.weekday_date(chrome.today(), pad=True)}</div>'
             f'<div class="logo">ĐẢNG CỘNG SẢN VIỆT NAM - ĐẢNG BỘ TỈNH HÀ TĨNH</div></div>'
             f"{chrome.mega_menu(self.menu_items())}{chrome.marquee('Chào mừng kỷ niệm 96 năm Ngày truyền thống công tác dân vận của Đảng')}"
             f'<div class="breadcrumb">{crumbs}</div><table class="layout"><tr><td class="main">{main}</td></tr></td>'
-            f'<td class="sidebar">{side}{banners}</td></tr></table>'
-            + chrome.footer(
-                "Cơ quan chủ quản: Ban Thường vụ Tỉnh ủy Hà Tĩnh",
-                "Số 02, đường Nguyễn Tất Thành, thành phố Hà Tĩnh",
-                "Giấy phép số 28/GP-TTĐT do Sở Thông tin và Truyền thông cấp",
-                1874520 + self.version,
-            )
+            f'<td class="sidebar">{side}{banners}</td></tr></table>' + self.footer()
         )
         return chrome.page(f"{title} - Cổng TTĐT Đảng bộ tỉnh Hà Tĩnh", "", body)
 
@@ -86,7 +91,7 @@ class HaTinh(Site):
         return f'<a href="/">Trang chủ</a> » <a href="{self.listing_path(cat)}">{CATEGORY_NAMES[cat]}</a>'
 
     def render_article(self, art: Article) -> str:
-        byline = f'<p style="text-align:right"><strong>{escape(art.author)}</strong></p>' if art.author else ""
+        byline = self.byline(art)
         credit = f"<p><em>Theo: {escape(art.credit)}</em></p>" if art.credit else ""
         main = (
             f'<div class="post-detail"><h1 class="post-title">{escape(art.title)}</h1>{chrome.toolbar()}'
@@ -98,14 +103,15 @@ class HaTinh(Site):
         return self._frame(art.title, self._crumbs(art.category), main)
 
     def render_listing(self, cat: str, page: int, target: str) -> str:
-        items = chrome.item_list(CATEGORY_NAMES[cat], self.entries(self.page_items(cat, page), teasers=True), "list-news")
-        return self._frame(CATEGORY_NAMES[cat], self._crumbs(cat), items + self.pager(cat, page, target))
+        items = chrome.item_list(
+            CATEGORY_NAMES[cat], self.entries(self.page_items(cat, page), teasers=True), "list-news"
+        )
+        return self._frame(
+            CATEGORY_NAMES[cat], self._crumbs(cat), items + self.pager(cat, page, target)
+        )
 
     def render_home(self) -> str:
-        main = chrome.item_list("Tin nổi bật", self.entries(self.listing("news")[:10], teasers=True), "hot-news")
-        for cat in ("danvan", "news"):
-            main += chrome.item_list(CATEGORY_NAMES[cat], self.entries(self.listing(cat)[:5]), "cate-block")
-            main += f'<a class="more" href="{self.listing_path(cat)}">Xem thêm</a>'
+        main = self.home_main("Tin nổi bật", 10, "Xem thêm", shift=0)
         return self._frame("Trang chủ", '<a href="/">Trang chủ</a>', main)
 
     def render_simple(self, title: str, inner: str) -> str:
