@@ -83,6 +83,9 @@ def share_block() -> str:
     return (
         '<div class="social-share"><span>Chia sẻ:</span> <a class="fb" href="https://www.facebook.com/sharer.php">Facebook</a> '
         '<a class="zalo" href="https://zalo.me/share">Zalo</a> <a class="msg" href="https://m.me/">Messenger</a></div>'
+        '<div id="fb-root"></div><script async defer crossorigin="anonymous" '
+        'src="https://connect.facebook.net/vi_VN/sdk.js#xfbml=1&version=v18.0"></script>'
+        "<script>var zaloShare=document.querySelector('.zalo');if(zaloShare){zaloShare.dataset.href=location.href;}</script>"
     )
 
 

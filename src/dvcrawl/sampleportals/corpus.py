@@ -174,14 +174,16 @@ def syndicate(
     else:
         title = f"{original.title} ở {province}"
     blocks = [Block("p", added), *[Block(b.kind, b.text, b.file) for b in original.blocks]]
-    when = original.published + timedelta(days=rng.randint(1, 3), hours=rng.randint(1, 5))
+    when = original.published + timedelta(days=rng.randint(1, 3))
+    when = when.replace(hour=rng.randint(7, 20), minute=rng.randint(0, 59))
+    has_time = rng.random() < target.time_share  # printed the copying site's way
     return Article(
         site_id=target.id,
         num=num,
         slug=slugify(title),
         title=title,
-        published=when,
-        has_time=original.has_time,
+        published=when if has_time else when.replace(hour=0, minute=0),
+        has_time=has_time,
         blocks=blocks,
         relevant=original.relevant,
         category=original.category,

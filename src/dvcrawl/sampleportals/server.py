@@ -23,8 +23,10 @@ FIRST_HOST = 11  # sites live on 127.0.0.11, 127.0.0.12, ...
 class _Handler(BaseHTTPRequestHandler):
     """Hands every request to the site of this server; logs it on the network."""
 
-    server_version = "Microsoft-IIS/8.5"
     protocol_version = "HTTP/1.1"
+
+    def version_string(self) -> str:
+        return self.server.site.server_header  # type: ignore[attr-defined]
 
     def do_GET(self) -> None:  # noqa: N802 (http.server naming)
         self._answer(send_body=True)
@@ -82,6 +84,7 @@ class SampleNetwork:
             server = ThreadingHTTPServer((f"127.0.0.{FIRST_HOST + i}", 0), _Handler)
             server.daemon_threads = True
             server.network, server.site = self, site  # type: ignore[attr-defined]
+            site.base_url = "http://{}:{}".format(*server.server_address[:2])
             thread = threading.Thread(
                 target=server.serve_forever, name=f"sample-{sid}", daemon=True
             )

@@ -51,6 +51,7 @@ class Site:
     conditional = "etag"  # "etag" (ETag + Last-Modified), "lm" (Last-Modified only), "none"
     page_size = 10
     content_type = "text/html; charset=utf-8"
+    server_header = "nginx"
     robots_extra: tuple[str, ...] = ()
     calendar_path = "/lich/"
     error_path = "/so-do-cong"  # linked from the menu, answers 200 with an error text
@@ -61,6 +62,7 @@ class Site:
 
     def __init__(self, articles: list[Article]) -> None:
         self.articles = articles
+        self.base_url = ""  # "http://127.0.0.X:PORT", set when the server starts
         self.lock = threading.Lock()
         self.version = 1
         self.last_modified = max(a.published for a in articles).replace(second=0)
@@ -187,13 +189,11 @@ class Site:
             parts.insert(
                 0, f'<a class="prev" href="{self.listing_path(cat, page - 1)}">Trang trước</a>'
             )
-        glue = "&" if "?" in target else "?"
-        sort = f'<a href="{escape(target + glue + "sort=new")}">Mới nhất</a>'
+        sort = _with_param(target, "sort=new")  # appends forever: ?sort=new&sort=new&...
         view = "list" if "view=grid" in target else "grid"
-        toggle = (
-            f'<a href="{escape(self.listing_path(cat, page) + "?view=" + view)}">Dạng {view}</a>'
-        )
-        return f'<div class="paging">{" ".join(parts)}</div><div class="sort">{sort} {toggle}</div>'
+        toggle = _with_param(self.listing_path(cat, page), f"view={view}")
+        loop = f'<a href="{escape(sort)}">Mới nhất</a> <a href="{escape(toggle)}">Dạng {view}</a>'
+        return f'<div class="paging">{" ".join(parts)}</div><div class="sort">{loop}</div>'
 
     # --- request handling -------------------------------------------------------------------
     def add(self, art: Article) -> None:
@@ -226,8 +226,10 @@ class Site:
             return Response(
                 200, self.robots().encode(), {"Content-Type": "text/plain; charset=utf-8"}
             )
-        if path in self.flaky_pending:
+        with self.lock:
+            flaky = path in self.flaky_pending
             self.flaky_pending.discard(path)
+        if flaky:
             return Response(
                 503, b"Service Unavailable", {"Content-Type": "text/plain", "Retry-After": "1"}
             )
@@ -296,6 +298,10 @@ LOGIN_FORM = (
     '<form method="post" action="#"><input name="username"><input name="password" type="password">'
     "<button>Đăng nhập</button></form></div>"
 )
+
+
+def _with_param(url: str, param: str) -> str:
+    return url + ("&" if "?" in url else "?") + param
 
 
 def _not_modified(headers: dict[str, str], etag: str | None, last: datetime) -> bool:

@@ -94,7 +94,7 @@ class BenTre(Site):
         ]
 
     def render_article(self, art: Article) -> str:
-        head = f'<link rel="canonical" href="{self.article_path(art)}">'
+        head = f'<link rel="canonical" href="{self.base_url}{self.article_path(art)}">'
         author = f"<p><strong>{escape(art.author)}</strong></p>" if art.author else ""
         main = (
             f'<article class="post"><header class="entry-header"><h1 class="entry-title">{escape(art.title)}</h1>'

@@ -35,6 +35,7 @@ _LIST = re.compile(r"^/vi/news/([a-z-]+)/(?:page-(\d+))?$")
 
 class BinhPhuoc(Site):
     spec = SPEC
+    server_header = "Apache"
     footer_lines = (
         "Cơ quan chủ quản: Ban Thường vụ Tỉnh ủy Bình Phước",
         "Số 01 Trần Hưng Đạo, phường Tân Phú, thành phố Đồng Xoài",

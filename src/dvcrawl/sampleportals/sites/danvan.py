@@ -82,9 +82,11 @@ class DanVan(Site):
         return chrome.page(f"{title} | Tạp chí Dân vận", head, body)
 
     def render_article(self, art: Article) -> str:
-        head = ""
+        head = f'<meta property="og:url" content="{self.base_url}{self.article_path(art)}">'
         if art.has_time and art.num % 2 == 0:
-            head = f'<meta property="article:published_time" content="{art.published.isoformat()}">'
+            head += (
+                f'<meta property="article:published_time" content="{art.published.isoformat()}">'
+            )
         author = (
             f'<p class="author" style="text-align:right"><b>{escape(art.author)}</b></p>'
             if art.author

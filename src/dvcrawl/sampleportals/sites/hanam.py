@@ -42,6 +42,7 @@ RIBBON = (
 
 class HaNam(Site):
     spec = SPEC
+    server_header = "Microsoft-IIS/8.5"
     footer_lines = (
         "Cơ quan chủ quản: Ủy ban nhân dân tỉnh Hà Nam",
         "Đường Trần Phú, phường Quang Trung, thành phố Phủ Lý, tỉnh Hà Nam",

@@ -29,6 +29,7 @@ _POST = re.compile(r"^/Trang-chu/post/(\d+)/([a-z0-9-]+)/?$")
 
 class HaTinh(Site):
     spec = SPEC
+    server_header = "Microsoft-IIS/10.0"
     footer_lines = (
         "Cơ quan chủ quản: Ban Thường vụ Tỉnh ủy Hà Tĩnh",
         "Số 02, đường Nguyễn Tất Thành, thành phố Hà Tĩnh",
