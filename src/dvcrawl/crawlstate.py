@@ -45,10 +45,8 @@ class CrawlState:
         return not self.known_articles and not self.pages
 
     def is_known_article(self, url: str) -> bool:
+        """Stored before this run began: paging stops at a page of only such articles."""
         return url in self.known_articles
-
-    def remember_article(self, *urls: str) -> None:
-        self.known_articles.update(u for u in urls if u)
 
     def watched_listings(self) -> list[str]:
         return sorted(u for u, m in self.pages.items() if m.kind == LISTING)

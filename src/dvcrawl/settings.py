@@ -40,6 +40,8 @@ DEPTH_LIMIT = 0
 DVCRAWL_MAX_PAGES = 3000  # pages per source per run (a source's max_pages overrides)
 DVCRAWL_MAX_LISTING_DEPTH = 3  # menu/category hops from a start URL (source's max_depth)
 
+# Requests are de-duplicated on their canonical URL (tracking parameters, slash, redirects).
+DUPEFILTER_CLASS = "dvcrawl.dupefilter.CanonicalDupeFilter"
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

@@ -1,0 +1,38 @@
+"""One request per page per run, whatever spelling leads to it.
+
+Scrapy's default filter fingerprints the URL as written, so ``/a?utm_source=zalo``, ``/a/``
+and the target of a legacy ``chi-tiet.aspx?id=N`` redirect would each be fetched again. This
+filter keys requests on the canonical URL (``dvcrawl.urls.canonicalize``) instead.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from scrapy.dupefilters import BaseDupeFilter
+
+from dvcrawl.urls import canonicalize
+
+log = logging.getLogger(__name__)
+
+
+class CanonicalDupeFilter(BaseDupeFilter):
+    def __init__(self, stats=None) -> None:
+        self.seen: set[str] = set()
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.stats)
+
+    def request_seen(self, request) -> bool:
+        key = f"{request.method} {canonicalize(request.url) or request.url}"
+        if key in self.seen:
+            return True
+        self.seen.add(key)
+        return False
+
+    def log(self, request, spider) -> None:
+        log.debug("already requested in this run: %s", request.url)
+        if self.stats is not None:
+            self.stats.inc_value("dupefilter/filtered")
