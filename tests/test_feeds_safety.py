@@ -70,6 +70,8 @@ def test_hostile_html_is_sanitised_and_titles_truncated(hostile_feeds):
         assert tag not in content
     assert "&lt;script&gt;steal()" in content  # scraped tags shown as text, inert
     assert "&lt;img src=x onerror=alert(1)&gt;" in content
+    # The lead in <description>, which readers render as HTML: escaped, so it shows as text.
+    assert items[1].findtext("description").startswith("Mở đầu &lt;script&gt;steal()")
     entry = json.loads((hostile_feeds / "all.json").read_text("utf-8"))["items"][1]
     assert "<script" not in entry["content_html"]
 

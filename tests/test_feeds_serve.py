@@ -143,6 +143,7 @@ def test_index_lists_feeds_and_opml(client):
     for name in ("all.rss", "all.atom", "all.json", "source-hatinh.rss", "province-ha-tinh.atom"):
         assert f'href="{name}"' in page.text
     assert 'href="feeds.opml"' in page.text and "Công tác dân vận: Hà Tĩnh" in page.text
+    assert page.text.index('href="all.rss"') < page.text.index('href="all.atom"')
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ feedgen prepends entries by default; rows arrive newest first, so every entry is
 
 from __future__ import annotations
 
+import html
 from datetime import datetime
 
 from feedgen.ext.base import BaseExtension
@@ -67,7 +68,9 @@ def _add_entry(fg: FeedGenerator, entry: Entry) -> None:
         fe.author(name=entry.author)  # Atom
         fe.dc.dc_creator(entry.author)  # RSS <author> must be an e-mail address
     if entry.summary:
-        fe.summary(entry.summary)  # RSS description, Atom summary
+        # RSS readers render <description> as HTML, so the plain-text lead goes in escaped, and
+        # Atom is told so (type="html"): a scraped "<b>" shows as text in both, never as markup.
+        fe.summary(html.escape(entry.summary, quote=False), type="html")
     # type="html": escaped in Atom's <content type="html"> and in RSS <content:encoded>
     # (not CDATA, which a "]]>" in the text would break).
     fe.content(entry.content_html or "<p></p>", type="html")

@@ -157,7 +157,15 @@ def _index_rows(feeds_dir: Path) -> list[tuple[str, str, list[str]]]:
                 files.setdefault(Path(entry.name).stem, []).append(entry.name)
     titles = _opml_titles(feeds_dir)
     order = sorted(files, key=lambda s: (s != "all", not s.startswith("source-"), s))
-    return [(stem, titles.get(stem) or stem, files[stem]) for stem in order]
+    formats = list(_FORMAT_LABELS)
+    return [
+        (
+            stem,
+            titles.get(stem) or stem,
+            sorted(files[stem], key=lambda n: formats.index(Path(n).suffix)),
+        )
+        for stem in order
+    ]
 
 
 @router.get("/feeds/", response_class=HTMLResponse)
