@@ -113,18 +113,19 @@ def _extract_tree(
 ) -> ExtractedArticle:
     profile = detect(original, url)
     title, title_el = find_title(original, profile)
-    published, method, doubtful = find_date(original, title_el, profile)
     caps = captions(original)
     canonical = next((el.get("href") for el in _CANONICAL(original) if el.get("href")), None)
     body = _container(tree, profile, content_selector)
     prune(tree, body, profile, exclude_selectors)
+    published, method, doubtful = find_date(original, title_el, profile, pruned=tree)
     if body is not None:
         raw = lead_lines(tree, body) + block_lines(body) + trailer_lines(body, is_tail_line)
     else:
         unwrap_layout_tables(tree)
         raw = trafilatura_lines(tree, url)
-    lines, author, credit = split_tail(clean_lines(raw, title, caps))
-    reason = reject_reason(original, tree, title, lines)
+    cleaned = clean_lines(raw, title, caps)
+    reason = reject_reason(original, tree, title, cleaned)
+    lines, author, credit = split_tail(cleaned)
     return ExtractedArticle(
         url=url,
         title=title,

@@ -114,8 +114,8 @@ def _line_date(
     prev = lines[i - 1][0] if i > 0 and len(lines[i - 1][0]) < 12 else ""
     nxt = lines[i + 1][0] if i + 1 < len(lines) and len(lines[i + 1][0]) < 24 else ""
     window = f"{prev} {text} {nxt}"
-    found = parse_vn(window)
-    if found and len(prev) < found.start <= len(prev) + 1 + len(text):
+    found = parse_vn(window, pos=len(prev) + 1)
+    if found and found.start <= len(prev) + 1 + len(text):
         return found.value
     return None
 
@@ -141,24 +141,30 @@ def _near_title(tree: HtmlElement, title_el: HtmlElement | None) -> str | None:
 
 
 def find_date(
-    tree: HtmlElement, title_el: HtmlElement | None, profile: Profile | None
+    tree: HtmlElement,
+    title_el: HtmlElement | None,
+    profile: Profile | None,
+    pruned: HtmlElement | None = None,
 ) -> tuple[str | None, str | None, bool]:
-    """(published, date_method, date_doubtful) for the page; (None, None, False) if none."""
+    """(published, date_method, date_doubtful) for the page; (None, None, False) if none.
+
+    ``pruned`` (the page without header/sidebars) is what htmldate sees, so its guess cannot be
+    the current-date bar; a guess is still marked doubtful for staff to check.
+    """
     found = _from_meta(tree) or _from_profile(tree, profile, title_el)
     if found is None and (value := _near_title(tree, title_el)):
         found = (value, "header-block")
     if found is None:
-        found = _htmldate(tree)
-    if found is None:
-        return None, None, False
+        guess = _htmldate(pruned if pruned is not None else tree)
+        return (guess, "htmldate-fallback", True) if guess else (None, None, False)
     return found[0], found[1], is_doubtful(found[0])
 
 
-def _htmldate(tree: HtmlElement) -> tuple[str, str] | None:
+def _htmldate(tree: HtmlElement) -> str | None:
     """Last resort; htmldate reads metadata and URLs well but may guess month-first in text."""
     try:
         from htmldate import find_date as htmldate_find
     except ImportError:  # pragma: no cover - htmldate ships with trafilatura
         return None
     value = htmldate_find(tree, extensive_search=False, original_date=True)
-    return (value, "htmldate-fallback") if value else None
+    return value or None

@@ -72,11 +72,11 @@ def _time_near(text: str, start: int, end: int) -> tuple[int, int] | None:
     return hour, minute
 
 
-def parse_vn(text: str) -> Found | None:
-    """The first Vietnamese date in ``text`` with its time if one is printed next to it."""
+def parse_vn(text: str, pos: int = 0) -> Found | None:
+    """The first Vietnamese date in ``text`` (from ``pos``) with its time if printed next to it."""
     # The wordy form is matched on folded text: same length as NFC Vietnamese, so offsets hold.
     for pattern, subject in ((_DMY, text), (_WORDY, fold(text))):
-        m = pattern.search(subject)
+        m = pattern.search(subject, pos)
         if not m:
             continue
         d, mo, y = (int(g) for g in m.groups())

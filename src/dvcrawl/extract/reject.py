@@ -30,6 +30,11 @@ _SHORT_PAGE = 800
 # A listing: at least this many body lines are link texts, making up this share of the body.
 _LISTING_LINES = 4
 _LISTING_SHARE = 0.35
+# Without the headlines in the text (trafilatura drops link lines): at least this many teaser
+# links, no paragraph of article length, and less prose than a summary per teaser.
+_LISTING_TEASERS = 8
+_LONG_PARAGRAPH = 400
+_CHARS_PER_TEASER = 200
 # Link texts shorter than this are menu words, not teaser headlines.
 _TEASER_CHARS = 20
 
@@ -43,6 +48,19 @@ def _teaser_keys(tree: HtmlElement) -> set[str]:
     return keys
 
 
+def _is_listing(teasers: set[str], lines: list[str], body_chars: int) -> bool:
+    """Many headline links and little prose: the body is teasers, not one story."""
+    linked = [x for x in lines if key(x) in teasers]
+    if len(linked) >= _LISTING_LINES and sum(map(len, linked)) >= _LISTING_SHARE * body_chars:
+        return True
+    longest = max(map(len, lines), default=0)
+    return (
+        len(teasers) >= _LISTING_TEASERS
+        and longest < _LONG_PARAGRAPH
+        and body_chars < _CHARS_PER_TEASER * len(teasers)
+    )
+
+
 def reject_reason(
     original: HtmlElement, pruned: HtmlElement, title: str, lines: list[str]
 ) -> str | None:
@@ -54,9 +72,7 @@ def reject_reason(
             return "error-page"
         if _PASSWORD(original) and (body_chars < _MIN_BODY or _LOGIN.search(head)):
             return "login-wall"
-    teasers = _teaser_keys(pruned)
-    linked = [x for x in lines if key(x) in teasers]
-    if len(linked) >= _LISTING_LINES and sum(map(len, linked)) >= _LISTING_SHARE * body_chars:
+    if _is_listing(_teaser_keys(pruned), lines, body_chars):
         return "listing"
     if body_chars < _MIN_BODY:
         return "empty"

@@ -1,0 +1,101 @@
+"""Vietnamese dates: day before month always, times with SA/CH, and the right date on the page."""
+
+from __future__ import annotations
+
+import pytest
+
+from dvcrawl.extract import extract_article
+from dvcrawl.extract.dates import is_doubtful, parse_iso, parse_vn
+
+
+@pytest.mark.parametrize(
+    ("printed", "value"),
+    [
+        ("06/01/2022", "2022-01-06"),
+        ("6/1/2022", "2022-01-06"),
+        ("06-01-2022", "2022-01-06"),
+        ("12/10/2020 - 19:57", "2020-10-12T19:57:00+07:00"),
+        ("22:37 27/12/2022", "2022-12-27T22:37:00+07:00"),
+        ("Chủ Nhật, 14/4/2024", "2024-04-14"),
+        ("Thứ Tư, 06/09/2023 | 15:30", "2023-09-06T15:30:00+07:00"),
+        ("Ngày 06/9/2023", "2023-09-06"),
+        ("06/01/2022 10:15 SA", "2022-01-06T10:15:00+07:00"),
+        ("06/01/2022 3:20 CH", "2022-01-06T15:20:00+07:00"),
+        ("06/01/2022 12:05 SA", "2022-01-06T00:05:00+07:00"),
+        ("Thứ Năm, 07/09/2023 | 08:15 (GMT+7)", "2023-09-07T08:15:00+07:00"),
+        ("ngày 6 tháng 1 năm 2022", "2022-01-06"),
+    ],
+)
+def test_parse_vietnamese_forms(printed, value):
+    found = parse_vn(printed)
+    assert found is not None and found.value == value
+
+
+@pytest.mark.parametrize("text", ["31/02/2022", "hôm nay", "25-NQ/TW", "1.234.567"])
+def test_not_a_date(text):
+    assert parse_vn(text) is None
+
+
+def test_iso_metadata_is_converted_to_vietnam_time():
+    assert parse_iso("2022-12-27T15:37:00Z") == "2022-12-27T22:37:00+07:00"
+    assert parse_iso("2022-12-27T22:37:00+07:00") == "2022-12-27T22:37:00+07:00"
+    assert parse_iso("2022-12-27") == "2022-12-27"
+    assert parse_iso("27/12/2022") is None
+
+
+def test_future_and_ancient_dates_are_doubtful():
+    assert is_doubtful("2999-01-01")
+    assert is_doubtful("1970-01-01")
+    assert not is_doubtful("2022-01-06")
+
+
+BODY = "<p>" + "Nội dung bài viết về công tác dân vận ở cơ sở, rất dài và đầy đủ. " * 8 + "</p>"
+
+
+def _page(head: str = "", before: str = "", after_title: str = "", body: str = BODY) -> str:
+    return (
+        f"<html><head>{head}</head><body><div class='header'><span class='date-bar'>"
+        f"Thứ Hai, 23/11/2026</span></div>{before}<div class='main'><h1>Hội nghị tổng kết công"
+        f" tác dân vận năm 2023</h1>{after_title}<div class='body'>{body}</div></div>"
+        "<div class='sidebar'><ul><li><a href='/a'>Tin khác về công tác dân vận năm nay</a>"
+        " <span>05/01/2022</span></li></ul></div></body></html>"
+    )
+
+
+def test_header_current_date_bar_is_never_the_date():
+    art = extract_article(_page(after_title="<div>Cập nhật: 10/01/2024</div>"), "http://x/a")
+    assert art.published != "2026-11-23"
+    assert art.published is None or art.date_method == "htmldate-fallback"
+
+
+def test_date_line_next_to_the_title_wins_over_body_and_sidebar_dates():
+    body = "<p>Sáng 6/1/2022, Ban Dân vận Tỉnh ủy tổ chức hội nghị. " + "Nội dung dài. " * 30
+    art = extract_article(
+        _page(after_title="<div>12/10/2020 - 19:57</div>", body=body), "http://x/"
+    )
+    assert art.published == "2020-10-12T19:57:00+07:00"
+    assert art.date_method == "header-block"
+
+
+def test_updated_time_is_skipped_for_the_published_one():
+    after = "<div><span>Cập nhật:</span> 15/01/2024</div><div>Ngày đăng: 10/01/2024 08:00</div>"
+    art = extract_article(_page(after_title=after), "http://x/")
+    assert art.published == "2024-01-10T08:00:00+07:00"
+
+
+def test_metadata_is_trusted_first():
+    head = '<meta property="article:published_time" content="2023-09-07T01:15:00Z">'
+    art = extract_article(_page(head=head, after_title="<div>06/09/2023</div>"), "http://x/")
+    assert art.published == "2023-09-07T08:15:00+07:00"
+    assert art.date_method == "meta:article:published_time"
+
+
+def test_jsonld_date():
+    head = '<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2021-03-04"}</script>'
+    assert extract_article(_page(head=head), "http://x/").published == "2021-03-04"
+
+
+def test_future_date_is_flagged_doubtful():
+    art = extract_article(_page(after_title="<div>06/01/2099 10:00</div>"), "http://x/")
+    assert art.published == "2099-01-06T10:00:00+07:00"
+    assert art.date_doubtful
