@@ -182,6 +182,8 @@ def test_publish_puts_a_new_article_on_top(net):
     assert fetch(art.url)[0] == 200
     second = net.publish("danvan", relevant=False)
     assert second.url != art.url and not second.relevant
+    with pytest.raises(KeyError, match="nosuchsite"):
+        net.publish("nosuchsite")
 
 
 def test_legacy_url_redirects_permanently(net):
@@ -198,9 +200,8 @@ def test_legacy_url_redirects_permanently(net):
 
 def test_flaky_page_fails_once_then_serves():
     with SampleNetwork() as net:
-        site = net.sites["hatinh"]
-        (path,) = site.flaky_paths
-        url = net.base_url("hatinh") + path
+        (url,) = net.flaky_urls()
+        path = urlsplit(url).path
         assert fetch(url)[0] == 503
         assert fetch(url)[0] == 200
         statuses = [r.status for r in net.requests if r.path == path]

@@ -18,13 +18,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--delay", type=float, default=0.0, help="seconds to wait per request")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--port", type=int, default=0, help="fixed port for every site (default: any)"
+    )
     parser.add_argument("--toml", action="store_true", help="print a sources file instead of URLs")
     args = parser.parse_args(argv)
     if args.scale < 1:
         parser.error("--scale must be at least 1")
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    with SampleNetwork(scale=args.scale, delay=args.delay, seed=args.seed) as net:
+    with SampleNetwork(scale=args.scale, delay=args.delay, seed=args.seed, port=args.port) as net:
         if args.toml:
             print(net.sources_toml(), flush=True)
         else:

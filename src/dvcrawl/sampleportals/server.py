@@ -9,7 +9,7 @@ import time
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from dvcrawl.sampleportals.corpus import build_corpus, make_article
+from dvcrawl.sampleportals.corpus import build_corpus, make_article, slugify
 from dvcrawl.sampleportals.model import VN_TZ, Article, ExpectedArticle, RequestLogEntry
 from dvcrawl.sampleportals.sites import SITE_CLASSES
 from dvcrawl.sampleportals.sites.base import Site
@@ -61,10 +61,11 @@ class _Handler(BaseHTTPRequestHandler):
 class SampleNetwork:
     """The sample portals; ``with SampleNetwork() as net:`` starts and stops them."""
 
-    def __init__(self, scale: int = 1, delay: float = 0.0, seed: int = 7) -> None:
+    def __init__(self, scale: int = 1, delay: float = 0.0, seed: int = 7, port: int = 0) -> None:
+        """``port`` 0 lets the OS choose; a fixed port serves every site on it (distinct IPs)."""
         if scale < 1:
             raise ValueError(f"scale must be at least 1, got {scale}")
-        self.scale, self.delay, self.seed = scale, delay, seed
+        self.scale, self.delay, self.seed, self.port = scale, delay, seed, port
         specs = [cls.spec for cls in SITE_CLASSES]
         corpus = build_corpus(specs, seed, scale)
         self.sites: dict[str, Site] = {
@@ -81,12 +82,13 @@ class SampleNetwork:
         if self._servers:
             return self
         for i, (sid, site) in enumerate(self.sites.items()):
-            server = ThreadingHTTPServer((f"127.0.0.{FIRST_HOST + i}", 0), _Handler)
+            server = ThreadingHTTPServer((f"127.0.0.{FIRST_HOST + i}", self.port), _Handler)
             server.daemon_threads = True
             server.network, server.site = self, site  # type: ignore[attr-defined]
             site.base_url = "http://{}:{}".format(*server.server_address[:2])
+            # A short poll interval makes stop() quick: tests start and stop many networks.
             thread = threading.Thread(
-                target=server.serve_forever, name=f"sample-{sid}", daemon=True
+                target=server.serve_forever, args=(0.05,), name=f"sample-{sid}", daemon=True
             )
             thread.start()
             self._servers[sid], self._threads = server, [*self._threads, thread]
@@ -117,7 +119,7 @@ class SampleNetwork:
             Source(
                 id=sid,
                 name=site.spec.name,
-                province=site.spec.province,
+                province=site.spec.province or None,
                 start_urls=(
                     self.base_url(sid) + "/",
                     self.base_url(sid) + site.listing_path("danvan"),
@@ -130,8 +132,9 @@ class SampleNetwork:
         blocks = []
         for s in self.sources:
             urls = ", ".join(f'"{u}"' for u in s.start_urls)
+            province = f'province = "{s.province}"\n' if s.province else ""
             blocks.append(
-                f'[[sources]]\nid = "{s.id}"\nname = "{s.name}"\nprovince = "{s.province}"\nstart_urls = [{urls}]\n'
+                f'[[sources]]\nid = "{s.id}"\nname = "{s.name}"\n{province}start_urls = [{urls}]\n'
             )
         return "\n".join(blocks)
 
@@ -176,23 +179,37 @@ class SampleNetwork:
     def publish(
         self, site_id: str, title: str | None = None, relevant: bool = True
     ) -> ExpectedArticle:
-        """A new article at the top of the site's listings, dated now."""
+        """A new article at the top of the site's listings (home, column), dated now.
+
+        Without ``title`` the story is written from the seed and a counter, so a run of
+        publishes is the same every time; the listings' ETag/Last-Modified change.
+        """
+        if site_id not in self.sites:
+            raise KeyError(f"unknown sample site {site_id!r} (known: {', '.join(self.sites)})")
         site = self.sites[site_id]
-        self._published += 1
-        rng = random.Random(f"{self.seed}:publish:{site_id}:{self._published}")
+        with self._log_lock:
+            self._published += 1
+            rng = random.Random(f"{self.seed}:publish:{site_id}:{self._published}")
         topics = RELEVANT_TOPICS if relevant else OTHER_TOPICS
         now = datetime.now(VN_TZ).replace(second=0, microsecond=0)
         with site.lock:
             num = max(a.num for a in site.articles) + 1
             titles = {a.title for a in site.articles}
+            slugs = {a.slug for a in site.articles}
         art = make_article(site.spec, rng, rng.choice(topics), now, num)
         while title is None and art.title in titles:
             art = make_article(site.spec, rng, rng.choice(topics), now, num)
         if title is not None:
-            from dvcrawl.sampleportals.corpus import slugify
-
             art.title, art.slug = title, slugify(title) or f"bai-viet-{num}"
+        if art.slug in slugs:  # slug-only URL forms need a unique slug
+            art.slug = f"{art.slug}-{num}"
         art.category = "danvan" if relevant else "news"
         art.nfd = False
         site.add(art)
         return self.expected(art)
+
+    def flaky_urls(self) -> list[str]:
+        """Pages that answer 503 to their first request (a crawler should retry them)."""
+        return [
+            self.base_url(sid) + p for sid, site in self.sites.items() for p in site.flaky_paths
+        ]

@@ -16,9 +16,7 @@ from dvcrawl.sampleportals.corpus import SiteSpec
 from dvcrawl.sampleportals.model import Article
 from dvcrawl.sampleportals.sites.base import CATEGORY_NAMES, Route, Site
 
-SPEC = SiteSpec(
-    "danvan", "Tạp chí Dân vận", "Hà Nội", "tapchidanvan.vn", 70000, "maybe", time_share=0.7
-)
+SPEC = SiteSpec("danvan", "Tạp chí Dân vận", "", "tapchidanvan.vn", 70000, "maybe", time_share=0.7)
 CATE = {"news": "/thoi-su/", "danvan": "/cong-tac-dan-van/"}
 # /tin-tuc/some-slug-70021.html
 _POST = re.compile(r"^/tin-tuc/([a-z0-9-]+)-(\d+)\.html$")
