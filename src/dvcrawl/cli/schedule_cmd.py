@@ -7,7 +7,7 @@ import signal
 from pathlib import Path
 
 from dvcrawl.cli.common import add_db_arg, add_sources_arg, sources_path_from_args
-from dvcrawl.config import resolve_db_url
+from dvcrawl.config import resolve_db_url, resolve_redis_url
 from dvcrawl.durations import parse_duration
 
 
@@ -30,7 +30,8 @@ def register(subparsers) -> None:
         help="run the scheduler in the foreground until SIGINT/SIGTERM",
         description="Crawl each source on its interval, each crawl in a child process with a "
         "timeout and a memory cap, and rebuild the feeds after each crawl that stored "
-        "something. SIGHUP re-reads the sources file. See docs/operators.md.",
+        "something. SIGHUP re-reads the sources file. With $DVCRAWL_REDIS_URL set, due crawls "
+        "are handed to `dvcrawl worker` processes instead. See docs/operators.md.",
     )
     add_sources_arg(p)
     add_db_arg(p)
@@ -100,6 +101,7 @@ def run(args: argparse.Namespace) -> int:
         grace=args.grace,
         crawl_command=args.crawl_command,
         base_url=args.base_url,
+        redis_url=resolve_redis_url(None),
     )
     service = SchedulerService(options)
     signal.signal(signal.SIGTERM, service.request_stop)

@@ -23,19 +23,22 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dvcrawl.errors import DvcrawlError
 from dvcrawl.health import failure_streak
-from dvcrawl.scheduler import jobs
+from dvcrawl.scheduler import jobs, remote
 from dvcrawl.scheduler.backoff import backoff_delay
 from dvcrawl.scheduler.isolation import ChildSupervisor
 from dvcrawl.scheduler.lock import lock_for
 from dvcrawl.scheduler.runs import close_run, close_stale_runs, open_run
 from dvcrawl.scheduler.sourcefile import SourcesFile
+from dvcrawl.sources import Source
 from dvcrawl.storage.db import Database
-from dvcrawl.storage.models import Source as SourceRow
+from dvcrawl.storage.sources import sync_sources
 
 log = logging.getLogger(__name__)
 
 # How often the main thread looks at the sources file and the lock (seconds).
 TICK = 1.0
+# Redis mode: how often the scheduler looks for worker runs that stored something (seconds).
+FEEDS_POLL = 5.0
 
 
 @dataclass
@@ -54,6 +57,7 @@ class ScheduleOptions:
     grace: float = 10.0  # between SIGTERM and SIGKILL of a child
     crawl_command: str | None = None  # template; None: python -m dvcrawl crawl ...
     base_url: str | None = None
+    redis_url: str | None = None  # set: hand crawls to `dvcrawl worker`s instead of children
 
 
 class SchedulerService:
@@ -69,6 +73,7 @@ class SchedulerService:
         self._stopping = False
         self.db: Database | None = None
         self.scheduler: BackgroundScheduler | None = None
+        self._feeds_mark: datetime | None = None  # Redis mode: newest storing run seen
 
     # -- control -------------------------------------------------------------------------
     def request_stop(self, *_args) -> None:
@@ -122,6 +127,9 @@ class SchedulerService:
         self.scheduler.start(paused=True)
         self._reconcile()
         self._rebuild_feeds()
+        if self.opts.redis_url:
+            self._feeds_mark = remote.newest_store(self.db)
+            log.info("Redis mode: crawls are handed to the workers at %s", self.opts.redis_url)
         self.scheduler.resume()
         log.info("scheduler running: %d sources", len(self.sources.sources))
 
@@ -135,14 +143,15 @@ class SchedulerService:
             len(report.kept),
         )
         with self.db.session() as session:
-            for s in self.sources.sources:
-                row = SourceRow(id=s.id, name=s.name, province=s.province)
-                row.start_urls = list(s.start_urls)
-                session.merge(row)
+            sync_sources(session, self.sources.sources)
 
     def _watch(self, lock) -> None:
+        ticks = 0
         while not self._stop.wait(TICK):
+            ticks += 1
             try:
+                if self.opts.redis_url and ticks % int(FEEDS_POLL / TICK) == 0:
+                    self._feeds_after_workers()
                 if self._reload.is_set() or self.sources.changed():
                     self._reload.clear()
                     if self.sources.reload():
@@ -198,6 +207,9 @@ class SchedulerService:
         source = self.sources.by_id(source_id)
         if source is None or self._stopping:
             return
+        if self.opts.redis_url:
+            self._hand_off(source)
+            return
         try:
             run_id = open_run(self.db, source_id)
         except (SQLAlchemyError, DvcrawlError) as exc:
@@ -237,6 +249,8 @@ class SchedulerService:
         except SQLAlchemyError as exc:
             log.error("no back-off for %s: database error: %s", source_id, exc)
             return
+        if streak == 0:
+            return
         delay = backoff_delay(interval, streak)
         when = datetime.now(UTC) + timedelta(seconds=delay)
         try:
@@ -246,6 +260,23 @@ class SchedulerService:
         log.warning(
             "%s failed %d time(s) in a row: next attempt in %.0fs", source_id, streak, delay
         )
+
+    def _hand_off(self, source: Source) -> None:
+        """Redis mode: queue the crawl for the workers (their runs close themselves)."""
+        timeout = float(source.timeout or self.opts.timeout)
+        try:
+            remote.hand_off(self.opts.redis_url, self.db, source, timeout)
+        except (SQLAlchemyError, DvcrawlError) as exc:
+            log.error("crawl of %s not handed to the workers: %s", source.id, exc)
+            return
+        self._back_off(source.id, float(source.interval or self.opts.every))
+
+    def _feeds_after_workers(self) -> None:
+        """Redis mode: rebuild the feeds when a worker run stored something new."""
+        newest = remote.newest_store(self.db)
+        if newest is not None and newest != self._feeds_mark:
+            self._feeds_mark = newest
+            self._rebuild_feeds()
 
     def _rebuild_feeds(self) -> None:
         """Rebuild every feed into --feeds-out (the feeds module writes atomically)."""
