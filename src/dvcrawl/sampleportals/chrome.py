@@ -24,6 +24,12 @@ EXTERNAL_LINKS = (
     ("https://dichvucong.gov.vn/", "Cổng Dịch vụ công quốc gia"),
     ("https://tuyengiao.vn/", "Ban Tuyên giáo Trung ương"),
     ("https://baochinhphu.vn/", "Báo Chính phủ"),
+    ("https://tapchicongsan.org.vn/", "Tạp chí Cộng sản"),
+    ("https://qdnd.vn/", "Báo Quân đội nhân dân"),
+    ("https://hoinongdan.org.vn/", "Trung ương Hội Nông dân Việt Nam"),
+    ("https://hoilhpn.org.vn/", "Hội Liên hiệp Phụ nữ Việt Nam"),
+    ("https://doanthanhnien.vn/", "Trung ương Đoàn TNCS Hồ Chí Minh"),
+    ("https://cema.gov.vn/", "Ủy ban Dân tộc"),
 )
 # Tracking decorations real share buttons add to article links (the crawler must strip them).
 TRACKING = (

@@ -166,7 +166,10 @@ def syndicate(
 ) -> Article:
     """The copy a second site runs: later date, reworded title, added lead, "Theo:" credit."""
     province = bank()["places"]["provinces"][original.site_id]["province"]
-    added = rng.choice(bank()["shared"]["syndication_leads"]).format(province=province)
+    leads = bank()["shared"]["syndication_leads"]
+    if target.id != "danvan":  # only the magazine introduces a story in its own name
+        leads = [t for t in leads if "Tạp chí" not in t]
+    added = rng.choice(leads).format(province=province)
     if original.site_id == "danvan":  # the magazine reports from many provinces
         title = f"Kinh nghiệm từ cơ sở: {original.title}"
     elif rng.random() < 0.5:

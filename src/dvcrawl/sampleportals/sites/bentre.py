@@ -82,7 +82,7 @@ class BenTre(Site):
             f"{chrome.mega_menu(self.menu_items(), 'main-navigation')}{chrome.marquee('Bến Tre thi đua lập thành tích chào mừng Đại hội Đảng bộ tỉnh')}"
             f'<div id="content"><div id="primary">{main}</div><div id="secondary" class="widget-area">{side}'
             f'<div class="widget"><h3>Liên kết</h3><a href="https://bentre.gov.vn/">UBND tỉnh Bến Tre</a></div></div></div></div>'
-            + self.footer()
+            '<div class="clearfix">' + self.footer()  # never closed, as on the real theme
         )
         return chrome.page(f"{title} - Báo Đồng Khởi", head, body)
 
