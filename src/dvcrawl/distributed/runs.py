@@ -51,8 +51,9 @@ class RunBook:
         values = self.counters(run_id)
         with self.db.session() as session:
             run = session.get(CrawlRun, run_id)
-            if run is None:
-                log.warning("run %d finished but has no crawl_runs row", run_id)
+            if run is None or run.status != "running":
+                # gone, or given up by the scheduler ("timeout"): its verdict stands
+                log.info("run %d finished; its row says %s", run_id, run and run.status)
                 return
             run.finished_at = utcnow()
             run.status = "ok"
@@ -60,7 +61,8 @@ class RunBook:
             run.articles_new = values.get("articles_new", 0)
             run.errors = values.get("errors", 0)
             run.stats = {"distributed": True, **{k: values.get(k, 0) for k in COUNTERS}}
-        log.info("%s: run %d finished: %s", run.source_id, run_id, values)
+            source_id = run.source_id
+        log.info("%s: run %d finished: %s", source_id, run_id, values)
 
     def started(self, run_id: int) -> None:
         with self.db.session() as session:

@@ -4,6 +4,7 @@ Differences from ``scrapy_redis.scheduler.Scheduler`` (kept small on purpose):
 - the queue is :class:`ReliablePriorityQueue` with this worker's processing hash;
 - a request counts as pending for its run *before* it is pushed (so a fast peer that finishes
   it cannot see the run at zero too early);
+- no ``spider=`` argument to the stats collector (deprecated since Scrapy 2.13);
 - a request re-scheduled by Scrapy (retry, redirect) or yielded by a page releases the ticket
   of the request it came from, once it is safely in the queue.
 """
@@ -39,7 +40,10 @@ class DistributedScheduler(Scheduler):
                 self.tracker.release(ticket)
 
     def next_request(self):
-        request = super().next_request()
+        # Not super(): scrapy-redis passes ``spider=`` to the stats, deprecated in Scrapy 2.13.
+        request = self.queue.pop(self.idle_before_close)
         if request is not None:
+            if self.stats:
+                self.stats.inc_value("scheduler/dequeued/redis")
             self.tracker.popped(request)
         return request

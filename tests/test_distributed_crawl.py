@@ -1,0 +1,129 @@
+"""Two ``dvcrawl worker`` processes crawl the sample portals through Redis into PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import time
+from collections import Counter
+
+import pytest
+from sqlalchemy import func, select
+from tests.distributed_support import (
+    REDIS_TEST_URL,
+    cleanup,
+    fresh_keys,
+    redis_or_skip,
+    start_worker,
+)
+
+from dvcrawl.distributed.enqueue import enqueue_source
+from dvcrawl.storage.db import open_database
+from dvcrawl.storage.models import Article, CrawlRun
+from dvcrawl.urls import canonicalize
+
+UNTIL_IDLE = ("--until-idle", "4", "--heartbeat", "1")
+
+
+@pytest.fixture
+def redis_keys():
+    client = redis_or_skip()
+    keys = fresh_keys()
+    yield client, keys
+    cleanup(client, keys)
+
+
+def enqueue_all(network, db_url: str, keys) -> list[int]:
+    return [enqueue_source(REDIS_TEST_URL, s, db_url, prefix=keys.prefix) for s in network.sources]
+
+
+def wait_all(procs: list[subprocess.Popen], logs, timeout: float = 240) -> None:
+    for proc, log in zip(procs, logs, strict=True):
+        try:
+            code = proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            pytest.fail(f"worker did not finish: {log.read_text()[-3000:]}")
+        if code not in (0, -signal.SIGKILL):
+            pytest.fail(f"worker exited {code}: {log.read_text()[-3000:]}")
+
+
+def exported(run_cli, db_url: str) -> list[dict]:
+    done = run_cli("export", "--db", db_url)
+    assert done.returncode == 0, done.stderr
+    return [json.loads(line) for line in done.stdout.splitlines()]
+
+
+def assert_every_article_once(network, rows: list[dict]) -> None:
+    expected = {canonicalize(a.url): a for a in network.expected_articles()}
+    urls = [r["url"] for r in rows]
+    twice = [u for u, n in Counter(urls).items() if n > 1]
+    assert not twice, f"stored twice: {twice[:5]}"
+    # the same bar as the single-process crawl (tests/test_crawl.py)
+    missing = sorted(expected.keys() - set(urls))
+    assert len(missing) <= 0.02 * len(expected), missing[:10]
+    assert set(urls) <= expected.keys(), sorted(set(urls) - expected.keys())[:10]
+
+
+def assert_runs_closed(db_url: str, run_ids: list[int]) -> None:
+    with open_database(db_url).session() as session:
+        runs = session.scalars(select(CrawlRun).where(CrawlRun.id.in_(run_ids))).all()
+        assert {r.status for r in runs} == {"ok"}, [(r.source_id, r.status) for r in runs]
+        assert all(r.finished_at and r.pages_fetched > 0 for r in runs)
+        new = sum(r.articles_new for r in runs)
+        assert new == session.scalar(select(func.count(Article.id)))
+
+
+def test_two_workers_share_the_crawl(sample_network, pg_url, redis_keys, tmp_path, run_cli):
+    client, keys = redis_keys
+    run_ids = enqueue_all(sample_network, pg_url, keys)
+    logs = [tmp_path / f"worker{i}.log" for i in range(2)]
+    procs = [start_worker(pg_url, keys, log, *UNTIL_IDLE) for log in logs]
+    wait_all(procs, logs)
+    assert_every_article_once(sample_network, exported(run_cli, pg_url))
+    # no page fetched twice across the two workers (robots.txt is per worker; 5xx are retried)
+    fetched = Counter(
+        (r.site_id, r.path)
+        for r in sample_network.requests
+        if r.path != "/robots.txt" and r.status < 500
+    )
+    twice = {k: n for k, n in fetched.items() if n > 1}
+    assert not twice, twice
+    # both workers did part of the work
+    for log in logs:
+        text = log.read_text()
+        assert "pages fetched" in text or "Crawled" in text or "articles stored" in text, text[
+            -2000:
+        ]
+    assert_runs_closed(pg_url, run_ids)
+    assert client.zcard(keys.requests) == 0
+    assert not list(client.scan_iter(match=f"{keys.prefix}:processing:*"))
+
+
+def _stored(db_url: str) -> int:
+    with open_database(db_url).session() as session:
+        return session.scalar(select(func.count(Article.id)))
+
+
+def test_a_killed_worker_loses_nothing(sample_network, pg_url, redis_keys, tmp_path, run_cli):
+    client, keys = redis_keys
+    run_ids = enqueue_all(sample_network, pg_url, keys)
+    logs = [tmp_path / f"worker{i}.log" for i in range(2)]
+    procs = [start_worker(pg_url, keys, log, *UNTIL_IDLE) for log in logs]
+    # the worker id holds the pid: wait until the victim holds requests in mid-crawl
+    victim = f"{keys.prefix}:processing:*:{procs[0].pid}:*"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        held = [k for k in client.scan_iter(match=victim) if client.hlen(k)]
+        if held and _stored(pg_url) >= 20:
+            break
+        time.sleep(0.05)
+    else:
+        pytest.fail("the first worker never held requests in mid-crawl")
+    procs[0].send_signal(signal.SIGKILL)  # no clean exit, no hand-back
+    wait_all(procs, logs)
+    assert procs[0].returncode == -signal.SIGKILL
+    assert "re-queued" in logs[1].read_text()
+    assert_every_article_once(sample_network, exported(run_cli, pg_url))
+    assert_runs_closed(pg_url, run_ids)
