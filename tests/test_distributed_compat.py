@@ -14,7 +14,7 @@ import scrapy
 from scrapy.exceptions import ScrapyDeprecationWarning
 from scrapy.utils.reactor import install_reactor, is_reactor_installed
 from scrapy.utils.test import get_crawler
-from tests.distributed_support import REDIS_TEST_URL, cleanup, fresh_keys, redis_or_skip
+from tests.test_distributed_support import REDIS_TEST_URL, cleanup, fresh_keys, redis_or_skip
 
 from dvcrawl.distributed.queue import TICKET
 from dvcrawl.distributed.spider import WorkerSpider

@@ -10,7 +10,7 @@ from collections import Counter
 
 import pytest
 from sqlalchemy import func, select
-from tests.distributed_support import (
+from tests.test_distributed_support import (
     REDIS_TEST_URL,
     cleanup,
     fresh_keys,

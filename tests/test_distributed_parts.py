@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 import scrapy
-from tests.distributed_support import REDIS_TEST_URL, cleanup, fresh_keys, redis_or_skip
+from tests.test_distributed_support import REDIS_TEST_URL, cleanup, fresh_keys, redis_or_skip
 
 from dvcrawl.distributed import liveness
 from dvcrawl.distributed.dupefilter import ExpiringDupeFilter
