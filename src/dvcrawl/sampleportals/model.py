@@ -31,9 +31,9 @@ class RequestLogEntry:
 
     site_id: str
     method: str
-    path: str
+    path: str  # path with query string, as requested
     status: int
-    headers: dict
+    headers: dict  # request headers, names lower-cased
 
 
 @dataclass
