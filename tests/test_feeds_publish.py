@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from dvcrawl.cli import main
+from dvcrawl.errors import ConfigError
 from dvcrawl.feeds import build_feeds
 from dvcrawl.storage.db import Database
 from test_feeds_support import NS, add_article, add_source, rss_links, xml
@@ -112,3 +113,20 @@ def test_feeds_command_rejects_bad_options(sqlite_url, tmp_path, capsys, args, m
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
     assert not (tmp_path / "out").exists()
+
+
+def test_environment_settings_reach_every_caller(db, tmp_path, monkeypatch):
+    """The scheduler and the demo call build_feeds without options: the operator's still hold."""
+    approved = add_article(db, hours=1, status="approved")
+    add_article(db, hours=2)
+    monkeypatch.setenv("DVCRAWL_PUBLISH_MODE", "approved")
+    monkeypatch.setenv("DVCRAWL_FEED_TTL", "10")
+    out = tmp_path / "feeds"
+    build_feeds(db, out)
+    assert rss_links(out / "all.rss") == [approved.url]
+    assert xml(out / "all.rss").findtext("channel/ttl") == "10"
+    build_feeds(db, out, mode="auto")  # an explicit value wins
+    assert len(rss_links(out / "all.rss")) == 2
+    monkeypatch.setenv("DVCRAWL_FEED_LIMIT", "lots")
+    with pytest.raises(ConfigError, match="DVCRAWL_FEED_LIMIT"):
+        build_feeds(db, out)

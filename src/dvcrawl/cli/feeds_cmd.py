@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import os
+from dataclasses import asdict
 from pathlib import Path
 
 from dvcrawl.cli.common import add_db_arg, database_from_args
 from dvcrawl.config import data_dir
-from dvcrawl.errors import ConfigError
-
-LIMIT_ENV = "DVCRAWL_FEED_LIMIT"
-MODE_ENV = "DVCRAWL_PUBLISH_MODE"
-HUB_ENV = "DVCRAWL_WEBSUB_HUB"
-BASE_URL_ENV = "DVCRAWL_BASE_URL"
-TTL_ENV = "DVCRAWL_FEED_TTL"
+from dvcrawl.feeds.options import BASE_URL_ENV, HUB_ENV, LIMIT_ENV, MODE_ENV, TTL_ENV, resolve
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -55,37 +49,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def _whole_number(value: str, what: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise ConfigError(f"{what} must be a whole number, not {value!r}") from None
-    if number < 1:
-        raise ConfigError(f"{what} must be at least 1, not {number}")
-    return number
-
-
-def options_from_args(args: argparse.Namespace) -> dict:
-    """build_feeds keyword arguments: flag, else DVCRAWL_* environment, else the default."""
-    mode = args.mode or os.environ.get(MODE_ENV) or "auto"
-    if mode not in ("auto", "approved"):
-        raise ConfigError(f"--mode must be auto or approved, not {mode!r}")
-    return {
-        "base_url": args.base_url or os.environ.get(BASE_URL_ENV) or None,
-        "limit": _whole_number(args.limit or os.environ.get(LIMIT_ENV) or "50", "--limit"),
-        "mode": mode,
-        "hub": args.hub or os.environ.get(HUB_ENV) or None,
-        "ttl_minutes": _whole_number(args.ttl or os.environ.get(TTL_ENV) or "30", "--ttl"),
-    }
-
-
 def run(args: argparse.Namespace) -> int:
     from dvcrawl.feeds import build_feeds
 
-    options = options_from_args(args)  # bad options fail before the database is opened
+    # Flags, else DVCRAWL_* variables, else defaults; bad values fail before the DB is opened.
+    options = resolve(
+        base_url=args.base_url, limit=args.limit, mode=args.mode, hub=args.hub, ttl_minutes=args.ttl
+    )
     db = database_from_args(args)
     try:
-        result = build_feeds(db, args.out or data_dir() / "feeds", **options)
+        result = build_feeds(db, args.out or data_dir() / "feeds", **asdict(options))
     finally:
         db.dispose()
     print(f"feeds: {len(result.written)} written, {len(result.unchanged)} unchanged")

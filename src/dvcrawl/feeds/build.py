@@ -16,12 +16,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from dvcrawl.errors import ConfigError
-from dvcrawl.feeds import safe, websub
+from dvcrawl.feeds import options, safe, websub
 from dvcrawl.feeds.entries import FeedSpec, build_time, make_entry
 from dvcrawl.feeds.jsonfeed import json_bytes
 from dvcrawl.feeds.opml import opml_bytes
 from dvcrawl.feeds.query import (
-    MODES,
     FeedArticle,
     SourceInfo,
     also_published,
@@ -79,15 +78,6 @@ def slug(value: str) -> str:
     return _UNSAFE_NAME.sub("-", fold(value)).strip("-").lower() or "x"
 
 
-def _check_options(limit: int, mode: str, ttl_minutes: int) -> None:
-    if mode not in MODES:
-        raise ConfigError(f"publish mode must be one of {', '.join(MODES)}, not {mode!r}")
-    if not isinstance(limit, int) or limit < 1:
-        raise ConfigError(f"feed limit must be a whole number of at least 1, not {limit!r}")
-    if not isinstance(ttl_minutes, int) or ttl_minutes < 1:
-        raise ConfigError(f"feed ttl must be a whole number of minutes ≥ 1, not {ttl_minutes!r}")
-
-
 def _read(db: Database, mode: str, limit: int):
     """Sources, each source's newest articles, and the copies of every listed article."""
     with db.session() as session:
@@ -124,11 +114,11 @@ def _specs(
 
 
 def _write_feed(
-    spec: FeedSpec, out_dir: Path, base: str, options: dict, result: FeedBuildResult
+    spec: FeedSpec, out_dir: Path, base: str, render_opts: dict, result: FeedBuildResult
 ) -> list[str]:
     """Write the three formats of ``spec``; returns the URLs of the files that changed."""
-    built = build_time(spec.entries, options["now"])
-    hub, ttl = options["hub"], options["ttl"]
+    built = build_time(spec.entries, render_opts["now"])
+    hub, ttl = render_opts["hub"], render_opts["ttl"]
     renderers = {
         "rss": lambda url: rss_bytes(spec, url, hub, ttl, built),
         "atom": lambda url: atom_bytes(spec, url, hub, ttl, built),
@@ -171,30 +161,34 @@ def build_feeds(
     out_dir: Path,
     *,
     base_url: str | None = None,
-    limit: int = 50,
-    mode: str = "auto",
+    limit: int | None = None,
+    mode: str | None = None,
     hub: str | None = None,
-    ttl_minutes: int = 30,
+    ttl_minutes: int | None = None,
 ) -> FeedBuildResult:
     """(Re)build every feed into ``out_dir``; unchanged files are left as they are.
 
     ``mode`` "auto" publishes every relevant article until staff reject it, "approved" only
     approved ones. ``ttl_minutes`` should match the crawl schedule. With ``hub``, feeds carry
-    rel="hub" links and the hub is pinged for each feed file that changed.
+    rel="hub" links and the hub is pinged for each feed file that changed. An option left None
+    comes from its DVCRAWL_* variable, else the default (50, auto, no hub, 30 minutes).
     """
-    _check_options(limit, mode, ttl_minutes)
-    base = feeds_base_url(base_url)
+    opts = options.resolve(
+        base_url=base_url, limit=limit, mode=mode, hub=hub, ttl_minutes=ttl_minutes
+    )
+    limit, mode, hub = opts.limit, opts.mode, opts.hub
+    base = feeds_base_url(opts.base_url)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     sources, newest, copies = _read(db, mode, limit)
     by_id = {s.id: s for s in sources}
-    options = {"now": datetime.now(UTC), "hub": hub, "ttl": ttl_minutes}
+    render_opts = {"now": datetime.now(UTC), "hub": hub, "ttl": opts.ttl_minutes}
     result = FeedBuildResult()
     changed: list[str] = []
     pairs = _specs(sources, newest, limit, mode, base)
     for spec, articles in pairs:
         spec.entries = [make_entry(a, by_id, copies.get(a.id, [])) for a in articles]
-        changed += _write_feed(spec, out_dir, base, options, result)
+        changed += _write_feed(spec, out_dir, base, render_opts, result)
     opml = FeedInfo(
         OPML_NAME, all_texts(mode)[0], out_dir / OPML_NAME, base + OPML_NAME, "opml", "index"
     )

@@ -16,9 +16,9 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Index, and_, func, select, text
 from sqlalchemy.orm import Session
 
+from dvcrawl.feeds.options import MODES
 from dvcrawl.storage.models import Article, Source
 
-MODES = ("auto", "approved")
 # The feed query's index (migration 0005_feeds), declared here so the metadata knows it: source
 # and "not a duplicate" fixed, then rows in date order, so a query stops after N rows.
 FEED_INDEX = Index(
