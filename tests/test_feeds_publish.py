@@ -130,3 +130,11 @@ def test_environment_settings_reach_every_caller(db, tmp_path, monkeypatch):
     monkeypatch.setenv("DVCRAWL_FEED_LIMIT", "lots")
     with pytest.raises(ConfigError, match="DVCRAWL_FEED_LIMIT"):
         build_feeds(db, out)
+
+
+def test_feeds_command_names_an_unusable_directory(sqlite_url, tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    assert main(["feeds", "--out", str(blocker / "feeds"), "--db", sqlite_url]) == 2
+    err = capsys.readouterr().err
+    assert "feeds directory" in err and str(blocker) in err and "Traceback" not in err

@@ -8,6 +8,7 @@ feeds that changed.
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -147,6 +148,25 @@ def _record(info: FeedInfo, data: bytes, result: FeedBuildResult) -> bool:
     return written
 
 
+def _prepare_dir(out_dir: Path) -> Path:
+    """Create the feeds directory; a path that cannot hold feeds is a clear error up front."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"cannot create the feeds directory {out_dir}: {exc}") from exc
+    if not os.access(out_dir, os.W_OK | os.X_OK):
+        raise ConfigError(f"the feeds directory {out_dir} is not writable")
+    return out_dir
+
+
+def _write_opml(
+    specs: list[FeedSpec], out_dir: Path, base: str, title: str, result: FeedBuildResult
+) -> None:
+    info = FeedInfo(OPML_NAME, title, out_dir / OPML_NAME, base + OPML_NAME, "opml", "index")
+    rss_urls = {spec.name: f"{base}{spec.name}.rss" for spec in specs}
+    _record(info, opml_bytes(specs, rss_urls, title), result)
+
+
 def _ping(hub: str, urls: list[str], result: FeedBuildResult) -> None:
     for url in urls:
         error = websub.ping(hub, url)
@@ -178,23 +198,18 @@ def build_feeds(
     )
     limit, mode, hub = opts.limit, opts.mode, opts.hub
     base = feeds_base_url(opts.base_url)
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = _prepare_dir(Path(out_dir))
     sources, newest, copies = _read(db, mode, limit)
     by_id = {s.id: s for s in sources}
     render_opts = {"now": datetime.now(UTC), "hub": hub, "ttl": opts.ttl_minutes}
     result = FeedBuildResult()
     changed: list[str] = []
-    pairs = _specs(sources, newest, limit, mode, base)
-    for spec, articles in pairs:
+    specs = []
+    for spec, articles in _specs(sources, newest, limit, mode, base):
         spec.entries = [make_entry(a, by_id, copies.get(a.id, [])) for a in articles]
         changed += _write_feed(spec, out_dir, base, render_opts, result)
-    opml = FeedInfo(
-        OPML_NAME, all_texts(mode)[0], out_dir / OPML_NAME, base + OPML_NAME, "opml", "index"
-    )
-    specs = [spec for spec, _ in pairs]
-    rss_urls = {spec.name: f"{base}{spec.name}.rss" for spec in specs}
-    _record(opml, opml_bytes(specs, rss_urls, opml.title), result)
+        specs.append(spec)
+    _write_opml(specs, out_dir, base, all_texts(mode)[0], result)
     if hub and changed:
         _ping(hub, changed, result)
     log.info(
