@@ -100,3 +100,10 @@ def test_paging_through_results(db):
 def test_query_terms_are_folded_words():
     assert query_terms("  Dân-vận, KHÉO!! ") == ["dan", "van", "kheo"]
     assert query_terms("Đảng_ủy") == ["dang", "uy"]
+
+
+def test_broad_queries_list_newest_first(db, monkeypatch):
+    monkeypatch.setattr("dvcrawl.storage.search.RANK_LIMIT", 1)
+    with db.session() as session:
+        assert search_ids(session, "dan") == [2, 1]  # two matches > 1: by id, newest first
+        assert search_ids(session, "kheo") == [1]

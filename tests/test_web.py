@@ -287,3 +287,13 @@ def test_decisions_on_both_databases(db_url, action):
     assert statuses == {f"{action}d" if action == "approve" else "rejected"}
     assert events == [action, action]
     app.state.db.dispose()
+
+
+def test_queue_count_stops_past_the_page(sqlite_url, monkeypatch):
+    monkeypatch.setattr("dvcrawl.storage.review.COUNT_AHEAD", 30)
+    app = make_desk(sqlite_url, articles=[article(n % 28 + 1, url=f"u{n}") for n in range(120)])
+    client = TestClient(app)
+    login(client)
+    first, third = client.get("/").text, client.get("/?page=3").text
+    assert "(hơn 30 bài)" in first and 'rel="next"' in first
+    assert "(120 bài)" in third and "Trang 3 / 3" in third

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import text
+from sqlalchemy import TextClause, text
 from sqlalchemy.orm import Session
 
 from dvcrawl.storage.models import Article
@@ -44,18 +44,37 @@ _MAX_INDEXED = {
     "sqlite": text("SELECT coalesce(max(rowid), 0) FROM articles_fts"),
     "postgresql": text("SELECT coalesce(max(article_id), 0) FROM articles_fts"),
 }
-_SQLITE_SEARCH = text(
-    "SELECT rowid FROM articles_fts WHERE articles_fts MATCH :q "
-    f"ORDER BY bm25(articles_fts, {TITLE_WEIGHT}, 1.0), rowid DESC LIMIT :limit OFFSET :offset"
-)
-# The vector expression must match the GIN index of migration 0002 word for word.
+# FTS5's "WHERE articles_fts MATCH :q" and the tsvector match; the PostgreSQL vector expression
+# must equal the GIN index's of migration 0002 word for word, or the index is not used.
 _PG_VECTOR = "to_tsvector('simple', title_folded || ' ' || text_folded)"
-_PG_SEARCH = text(
-    f"SELECT article_id FROM articles_fts WHERE {_PG_VECTOR} @@ to_tsquery('simple', :q) "
-    f"ORDER BY ts_rank(setweight(to_tsvector('simple', title_folded), 'A') || "
-    f"to_tsvector('simple', text_folded), to_tsquery('simple', :q)) DESC, article_id DESC "
-    "LIMIT :limit OFFSET :offset"
-)
+_MATCH = {
+    "sqlite": ("rowid", "articles_fts MATCH :q"),
+    "postgresql": ("article_id", f"{_PG_VECTOR} @@ to_tsquery('simple', :q)"),
+}
+_SCORE = {
+    # bm25: smaller is better.
+    "sqlite": f"bm25(articles_fts, {TITLE_WEIGHT}, 1.0)",
+    "postgresql": "ts_rank(setweight(to_tsvector('simple', title_folded), 'A') || "
+    "to_tsvector('simple', text_folded), to_tsquery('simple', :q)) DESC",
+}
+# Ranking needs a score for every match: 250 ms for "dan van" (nearly every article) over 100,000
+# articles (bench/bench_web.py). A query matching more than RANK_LIMIT articles is too broad for a
+# ranking to mean much, so its matches are listed newest collected first: a cheap index walk.
+RANK_LIMIT = 5000
+
+
+def _statements(dialect: str) -> dict[str, TextClause]:
+    key, match = _MATCH[dialect]
+    select_ids = f"SELECT {key} FROM articles_fts WHERE {match}"
+    page = "LIMIT :limit OFFSET :offset"
+    return {
+        "count": text(f"SELECT count(*) FROM ({select_ids} LIMIT :cap) AS found"),
+        "ranked": text(f"{select_ids} ORDER BY {_SCORE[dialect]}, {key} DESC {page}"),
+        "newest": text(f"{select_ids} ORDER BY {key} DESC {page}"),
+    }
+
+
+_SEARCH = {dialect: _statements(dialect) for dialect in _MATCH}
 
 
 def _dialect(session: Session) -> str:
@@ -108,12 +127,15 @@ def _match_expression(terms: list[str], dialect: str) -> str:
 
 
 def search_ids(session: Session, query: str, *, limit: int = 50, offset: int = 0) -> list[int]:
-    """Ids of the articles matching every word of ``query``, best match first."""
+    """Ids of the articles matching every word of ``query``: best match first, or newest first
+    when more than RANK_LIMIT articles match."""
     terms = query_terms(query)
     if not terms:
         return []
     sync_index(session)
     dialect = _dialect(session)
-    statement = _SQLITE_SEARCH if dialect == "sqlite" else _PG_SEARCH
+    statements = _SEARCH[dialect]
     params = {"q": _match_expression(terms, dialect), "limit": limit, "offset": offset}
-    return list(session.execute(statement, params).scalars())
+    matches = session.execute(statements["count"], {**params, "cap": RANK_LIMIT + 1}).scalar_one()
+    order = "ranked" if matches <= RANK_LIMIT else "newest"
+    return list(session.execute(statements[order], params).scalars())

@@ -66,15 +66,16 @@ def queue(request: Request) -> Response:
     filters = parse_filters(request.query_params)
     page = _page_number(request)
     with request.app.state.db.session() as session:
-        articles, total = queue_page(session, filters, page, PER_PAGE)
+        result = queue_page(session, filters, page, PER_PAGE)
         sources, provinces = source_choices(session)
     return render(
         request,
         "queue.html",
-        articles=articles,
-        total=total,
+        articles=result.articles,
+        total=result.total,
+        more=result.more,
         page=page,
-        pages=max(1, -(-total // PER_PAGE)),
+        pages=max(1, -(-result.total // PER_PAGE)),
         filters=filters,
         params=request.query_params,
         sources=sources,

@@ -21,8 +21,9 @@
   }
 
   function press(action) {
-    const row = selectedRow();
-    const button = row && row.querySelector(`[data-action="${action}"]`);
+    // In a list: the selected row's button; on an article's own page: that article's.
+    const scope = selectedRow() || document.querySelector("article.full");
+    const button = scope && scope.querySelector(`[data-action="${action}"]`);
     if (button) button.click();
   }
 

@@ -12,7 +12,8 @@ this migration only creates where the folded copy lives:
   on ``to_tsvector('simple', ...)`` (the 'simple' configuration: no stemming, Vietnamese has none).
 
 Rows are written by ``dvcrawl.storage.search.index_article`` and caught up at search time.
-The queue's "status = new, newest first" ordering also gets its index here.
+The review queue's orderings get their indexes here too: "status = new, newest first" on
+(status, published_at), and "any status, newest first" or a date range on published_at.
 """
 
 from alembic import op
@@ -27,6 +28,7 @@ PG_VECTOR = "to_tsvector('simple', title_folded || ' ' || text_folded)"
 
 def upgrade() -> None:
     op.create_index("ix_articles_status_published", "articles", ["status", "published_at"])
+    op.create_index("ix_articles_published", "articles", ["published_at"])
     if op.get_bind().dialect.name == "sqlite":
         op.execute(
             "CREATE VIRTUAL TABLE articles_fts USING fts5("
@@ -43,4 +45,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute("DROP TABLE IF EXISTS articles_fts")
+    op.drop_index("ix_articles_published", table_name="articles")
     op.drop_index("ix_articles_status_published", table_name="articles")
