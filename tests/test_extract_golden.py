@@ -13,6 +13,7 @@ import trafilatura
 
 from dvcrawl.extract import extract_article
 from dvcrawl.profiles import FAMILIES
+from dvcrawl.relevance import score_article
 from junkscan import junk_lines, token_f1
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -48,6 +49,7 @@ def test_golden_page(page):
     assert junk_lines(art.text) == []
     assert art.family == (None if page.parent.name == "generic" else page.parent.name)
     assert not art.date_doubtful
+    assert score_article(art.title, art.text).relevant == exp["relevant"]
 
 
 @pytest.mark.parametrize("page", _pages("generic"), ids=lambda p: p.stem)
