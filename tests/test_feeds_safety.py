@@ -12,6 +12,7 @@ import pytest
 from dvcrawl.feeds import build_feeds, safe
 from dvcrawl.feeds.write import atomic_write, write_if_changed
 from dvcrawl.storage.db import Database
+from dvcrawl.storage.models import Source
 from test_feeds_support import NS, add_article, add_source, xml
 
 # C0 controls XML 1.0 forbids (PostgreSQL cannot store NUL at all, so it is added for SQLite).
@@ -26,6 +27,8 @@ def hostile_feeds(db_url, tmp_path):
     db = Database(db_url)
     nul = "\x00" if db.dialect == "sqlite" else ""
     add_source(db, "evil", "Cổng <b>độc</b> & ]]>" + CONTROLS, "Tỉnh <i>X</i>" + CONTROLS)
+    with db.session() as s:
+        s.get(Source, "evil").start_urls = ["https://evil.vn/?a=1&b=" + CONTROLS]
     add_article(
         db,
         "evil",

@@ -74,6 +74,16 @@ def test_content_types_and_validators(client, built, name, ctype):
     assert response.headers["etag"].startswith('"') and response.headers["last-modified"]
 
 
+def test_head_gives_headers_only(client, built):
+    response = client.head("/feeds/all.rss", headers={"Accept-Encoding": "identity"})
+    assert response.status_code == 200 and response.content == b""
+    assert int(response.headers["content-length"]) == (built[1] / "all.rss").stat().st_size
+    assert (
+        response.headers["etag"]
+        == client.get("/feeds/all.rss", headers={"Accept-Encoding": "identity"}).headers["etag"]
+    )
+
+
 def test_conditional_requests_get_304(client):
     first = client.get("/feeds/all.rss")
     etag, modified = first.headers["etag"], first.headers["last-modified"]

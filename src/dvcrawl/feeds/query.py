@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Index, and_, func, select, text
 from sqlalchemy.orm import Session
 
+from dvcrawl.feeds import safe
 from dvcrawl.feeds.options import MODES
 from dvcrawl.storage.models import Article, Source
 
@@ -109,8 +110,9 @@ def list_sources(session: Session) -> list[SourceInfo]:
 
 
 def _home(start_urls: object) -> str | None:
+    """The portal's first start URL (XML-safe), the home page of its feed."""
     if isinstance(start_urls, list) and start_urls and isinstance(start_urls[0], str):
-        return start_urls[0]
+        return safe.xml_text(start_urls[0]).strip() or None
     return None
 
 
