@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import signal
 import subprocess
 import time
@@ -12,7 +11,9 @@ import pytest
 from sqlalchemy import func, select
 from tests.test_distributed_support import (
     REDIS_TEST_URL,
+    assert_every_article_once,
     cleanup,
+    exported,
     fresh_keys,
     redis_or_skip,
     start_worker,
@@ -21,7 +22,6 @@ from tests.test_distributed_support import (
 from dvcrawl.distributed.enqueue import enqueue_source
 from dvcrawl.storage.db import open_database
 from dvcrawl.storage.models import Article, CrawlRun
-from dvcrawl.urls import canonicalize
 
 UNTIL_IDLE = ("--until-idle", "4", "--heartbeat", "1")
 
@@ -47,23 +47,6 @@ def wait_all(procs: list[subprocess.Popen], logs, timeout: float = 240) -> None:
             pytest.fail(f"worker did not finish: {log.read_text()[-3000:]}")
         if code not in (0, -signal.SIGKILL):
             pytest.fail(f"worker exited {code}: {log.read_text()[-3000:]}")
-
-
-def exported(run_cli, db_url: str) -> list[dict]:
-    done = run_cli("export", "--db", db_url)
-    assert done.returncode == 0, done.stderr
-    return [json.loads(line) for line in done.stdout.splitlines()]
-
-
-def assert_every_article_once(network, rows: list[dict]) -> None:
-    expected = {canonicalize(a.url): a for a in network.expected_articles()}
-    urls = [r["url"] for r in rows]
-    twice = [u for u, n in Counter(urls).items() if n > 1]
-    assert not twice, f"stored twice: {twice[:5]}"
-    # the same bar as the single-process crawl (tests/test_crawl.py)
-    missing = sorted(expected.keys() - set(urls))
-    assert len(missing) <= 0.02 * len(expected), missing[:10]
-    assert set(urls) <= expected.keys(), sorted(set(urls) - expected.keys())[:10]
 
 
 def assert_runs_closed(db_url: str, run_ids: list[int]) -> None:

@@ -25,6 +25,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from dvcrawl import dedupe
+from dvcrawl.distributed.storelock import serialize_clustering
 from dvcrawl.errors import DvcrawlError
 from dvcrawl.items import ArticleRecord
 from dvcrawl.storage.models import Article, ArticleBand, Source, UrlAlias
@@ -124,6 +125,7 @@ def store_article(session: Session, record: ArticleRecord) -> StoreResult:
     url = canonicalize(record.url)
     if url is None:
         raise DvcrawlError(f"cannot store article: unusable URL {record.url!r}")
+    serialize_clustering(session)  # concurrent writers: one through clustering at a time
     existing = find_article_id(session, url)
     if existing is None:
         digest = dedupe.content_hash(record.text)
