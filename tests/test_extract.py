@@ -175,3 +175,16 @@ def test_byline_and_credit_leave_the_body():
         "dukcqtw.dcs.vn",
     )
     assert credit_of("Nguồn: Báo Hà Tĩnh") == "Báo Hà Tĩnh"
+
+
+def test_profile_key_forces_a_family():
+    html = "<html><body><div class='post-content'><p>" + PARA * 4 + "</p></div></body></html>"
+    assert extract_article(html, "http://127.0.0.1/a").family is None
+    assert extract_article(html, "http://127.0.0.1/a", profile="dcs").family == "dcs"
+
+
+def test_configuration_mistakes_are_named():
+    with pytest.raises(ValueError, match="unknown CMS family 'joomla'"):
+        extract_article(_article(), "http://127.0.0.1/a", profile="joomla")
+    with pytest.raises(ValueError, match="bad CSS selector 'div\\[\\['"):
+        extract_article(_article(), "http://127.0.0.1/a", content_selector="div[[")

@@ -18,12 +18,18 @@ from lxml.html import HtmlElement
 from dvcrawl.extract.byline import is_tail_line, split_tail
 from dvcrawl.extract.cleanup import captions, prune, selector, unwrap_layout_tables
 from dvcrawl.extract.datepick import find_date
-from dvcrawl.extract.generic import block_lines, lead_lines, trafilatura_lines, trailer_lines
+from dvcrawl.extract.generic import (
+    block_lines,
+    container_of,
+    lead_lines,
+    trafilatura_lines,
+    trailer_lines,
+)
 from dvcrawl.extract.lines import clean_lines
 from dvcrawl.extract.reject import reject_reason
 from dvcrawl.extract.text import decode_html, looks_binary
 from dvcrawl.extract.title import find_title
-from dvcrawl.profiles import Profile, detect
+from dvcrawl.profiles import Profile, by_name, detect
 from dvcrawl.textnorm import nfc
 
 _CANONICAL = CSSSelector("link[rel='canonical']")
@@ -89,8 +95,15 @@ def extract_article(
     *,
     content_selector: str | None = None,
     exclude_selectors: tuple[str, ...] = (),
+    profile: str | None = None,
 ) -> ExtractedArticle:
-    """Extract the article in ``html`` fetched from ``url``; never raises on bad pages."""
+    """Extract the article in ``html`` fetched from ``url``; never raises on bad pages.
+
+    ``content_selector``/``exclude_selectors`` (CSS) and ``profile`` (a CMS family name, to
+    force one) come from the source's optional keys; a bad selector or an unknown family name
+    is a configuration mistake and raises ValueError naming it.
+    """
+    forced = by_name(profile) if profile else None
     if isinstance(html, bytes):
         if looks_binary(html):
             return _rejected(url, "binary")
@@ -101,17 +114,19 @@ def extract_article(
     if tree is None:
         return _rejected(url, "empty")
     # Title and date are read on the page as printed; the body on a copy pruned of junk.
-    return _extract_tree(tree, deepcopy(tree), url, content_selector, tuple(exclude_selectors))
+    selectors = (content_selector, tuple(exclude_selectors))
+    return _extract_tree(tree, deepcopy(tree), url, selectors, forced)
 
 
 def _extract_tree(
     original: HtmlElement,
     tree: HtmlElement,
     url: str,
-    content_selector: str | None,
-    exclude_selectors: tuple[str, ...],
+    selectors: tuple[str | None, tuple[str, ...]],
+    forced: Profile | None,
 ) -> ExtractedArticle:
-    profile = detect(original, url)
+    content_selector, exclude_selectors = selectors
+    profile = forced or detect(original, url)
     title, title_el = find_title(original, profile)
     caps = captions(original)
     canonical = next((el.get("href") for el in _CANONICAL(original) if el.get("href")), None)
@@ -123,6 +138,9 @@ def _extract_tree(
     else:
         unwrap_layout_tables(tree)
         raw = trafilatura_lines(tree, url)
+        box = container_of(tree, raw)
+        if box is not None:
+            raw = block_lines(box) + trailer_lines(box, is_tail_line)
     cleaned = clean_lines(raw, title, caps)
     reason = reject_reason(original, tree, title, cleaned)
     lines, author, credit = split_tail(cleaned)

@@ -11,7 +11,7 @@ import re
 # "Theo: dukcqtw.dcs.vn", "Theo Báo Hà Tĩnh", "Nguồn: ...": a republished story's credit.
 _CREDIT = re.compile(r"^\(?\s*(theo|nguồn)\s*:?\s+(?P<src>[^\n]{2,120}?)\s*\)?\.?$", re.I)
 # "Bài, ảnh: Quốc Hùng", "Tin, ảnh: ...", "Bài và ảnh: ...", "Tin: ...", "Bài: ...".
-_LABELLED = re.compile(
+LABELLED = re.compile(
     r"^(bài|tin|ảnh|bài và ảnh|tin và ảnh|bài, ảnh|tin, ảnh)\s*:\s*(?P<n>.+)$", re.I
 )
 # A name: 1-5 capitalised words or initials ("Q.", "Th."), e.g. "Chu Thanh Hoài", "Q. Hùng".
@@ -42,7 +42,7 @@ def is_byline(line: str) -> bool:
     line = line.strip()
     if not line or len(line) > _MAX_BYLINE or line.endswith((".", ":", ";", "?", "!")):
         return line.endswith(".") and len(line) <= 40 and _is_name(line.rstrip("."))
-    if m := _LABELLED.match(line):
+    if m := LABELLED.match(line):
         return bool(m.group("n").strip())
     head, _, unit = line.partition("(")
     if unit and not unit.rstrip().endswith(")"):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from lxml.cssselect import CSSSelector
+from lxml.cssselect import CSSSelector, SelectorError
 from lxml.html import HtmlElement
 
 from dvcrawl.extract.junk import BODY_HINT, JUNK_TAGS, PAGE_HINT, TAIL_HEADINGS
@@ -30,7 +30,10 @@ _MAX_HEADING_CHARS = 40
 @lru_cache(maxsize=256)
 def selector(css: str) -> CSSSelector:
     """Per-source selectors from the sources file, compiled once per distinct string."""
-    return CSSSelector(css)
+    try:
+        return CSSSelector(css)
+    except SelectorError as exc:
+        raise ValueError(f"bad CSS selector {css!r}: {exc}") from None
 
 
 def captions(tree: HtmlElement) -> set[str]:

@@ -94,6 +94,51 @@ def trailer_lines(body: HtmlElement, keep) -> list[str]:
     return found
 
 
+# Lines this long name their paragraph in the page without ambiguity.
+_ANCHOR_CHARS = 60
+# Longer elements are containers, not paragraphs: skip them when looking for a line's element.
+_MAX_PARAGRAPH = 4000
+# The common container may hold a little more than trafilatura kept (a subheading, a byline,
+# short lines), never a page's worth: at most this factor plus slack.
+_CONTAINER_GROWTH = 1.5
+_CONTAINER_SLACK = 600
+
+
+def _common_ancestor(elements: list[HtmlElement]) -> HtmlElement | None:
+    chains = [list(reversed([el, *el.iterancestors()])) for el in elements]
+    common = None
+    for level in zip(*chains, strict=False):
+        if any(x is not level[0] for x in level):
+            break
+        common = level[0]
+    return common
+
+
+def container_of(tree: HtmlElement, lines: list[str]) -> HtmlElement | None:
+    """The element that holds the paragraphs trafilatura chose, if it is not much bigger.
+
+    Its block text then restores what precision mode dropped inside the article (subheadings,
+    short lines, the byline) on pages of no known family.
+    """
+    wanted = {" ".join(x.split()) for x in lines if len(x) >= _ANCHOR_CHARS}
+    if len(wanted) < 2:
+        return None
+    found = []
+    for el in tree.iter("p", "div", "li", "td", "blockquote", "section", "article"):
+        text = el.text_content()
+        if _ANCHOR_CHARS <= len(text) <= _MAX_PARAGRAPH and " ".join(text.split()) in wanted:
+            found.append(el)
+    if len(found) < 2:
+        return None
+    box = _common_ancestor(found)
+    kept = sum(len(x) for x in lines)
+    if box is None or box.tag in ("html", "body"):
+        return None
+    if len(box.text_content()) > _CONTAINER_GROWTH * kept + _CONTAINER_SLACK:
+        return None
+    return box
+
+
 def trafilatura_lines(tree: HtmlElement, url: str) -> list[str]:
     """Main-content lines by trafilatura (precision mode, no comments, no metadata)."""
     doc = trafilatura.bare_extraction(

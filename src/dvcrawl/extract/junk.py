@@ -120,7 +120,7 @@ PAGE_HINT = re.compile(
 # and most-read lists, comment boxes, tag lists, ratings ("box-tin-lien-quan", "post-share").
 BODY_HINT = re.compile(
     r"(?:^|[\s_-])(share|sharing|social|toolbar|tools|print|comments?|binhluan|related|relate"
-    r"|lienquan|tinkhac|othernews|other-news|tags|tag-list|rating|ads|mostread|docnhieu"
+    r"|lienquan|tinlienquan|tinkhac|othernews|other-news|tags|tag-list|rating|ads|mostread|docnhieu"
     r"|xemnhieu|addthis|sharethis)(?:$|[\s_-])",
     re.I,
 )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from dvcrawl.extract.byline import LABELLED
 from dvcrawl.extract.dates import parse_vn
 from dvcrawl.extract.junk import (
     FILE_NAME_LINE,
@@ -44,7 +45,7 @@ def _is_junk(line: str, k: str, captions: set[str]) -> bool:
         return True
     if JUNK_LINE.match(line) or FILE_NAME_LINE.match(line) or is_date_line(line):
         return True
-    if len(line) < 250 and PHOTO_CREDIT_LINE.search(line):
+    if len(line) < 250 and PHOTO_CREDIT_LINE.search(line) and not LABELLED.match(line):
         return True
     tokens = [t for t in _TOKEN_SPLIT.split(k) if t]
     return bool(tokens) and all(t in JUNK_LABELS for t in tokens)

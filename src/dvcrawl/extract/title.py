@@ -11,6 +11,7 @@ import re
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
+from dvcrawl.extract.junk import BODY_HINT, PAGE_HINT
 from dvcrawl.extract.text import clean_line, key
 from dvcrawl.profiles import Profile
 
@@ -39,6 +40,11 @@ _PRINTED = CSSSelector(
 _OG_TITLE = CSSSelector("meta[property='og:title'], meta[name='twitter:title']")
 _SITE = CSSSelector("meta[property='og:site_name']")
 _TITLE = CSSSelector("title")
+# Styled title blocks: at least this many words ("Tin tức, sự kiện" is a label), at most a
+# paragraph's length.
+_MIN_TITLE_WORDS = 5
+_MAX_TITLE = 250
+_FURNITURE = {"header", "nav", "footer", "aside", "a"}
 # Shorter than this is a label ("Tin tức"), not an article title.
 _MIN_TITLE = 12
 
@@ -66,34 +72,73 @@ def _meta(sel: CSSSelector, tree: HtmlElement) -> str:
     return clean_line(found[0].get("content") or "") if found else ""
 
 
-def find_title(tree: HtmlElement, profile: Profile | None) -> tuple[str, HtmlElement | None]:
-    """The title text and the element that printed it (None when taken from metadata)."""
-    site = _meta(_SITE, tree)
-    og = strip_suffix(_meta(_OG_TITLE, tree), site)
-    candidates = profile.select("title", tree) if profile else []
-    candidates += [h for h in _H1(tree) if h not in candidates]
+def _usable(candidates: list[HtmlElement], site: str) -> list[tuple[str, HtmlElement]]:
+    """Candidate headings that can be an article title (not a label, not the portal name)."""
     usable = []
     for el in candidates:
         text = strip_suffix(clean_line(el.text_content()), site)
-        if (
-            len(text) >= _MIN_TITLE
-            and not _SITE_HEADING.match(key(text))
-            and key(text) != key(site)
-        ):
+        k = key(text)
+        if len(text) >= _MIN_TITLE and not _SITE_HEADING.match(k) and k != key(site):
             usable.append((text, el))
-    if og and not _SITE_HEADING.match(key(og)):
-        for text, el in usable:  # the printed title that agrees with og:title
-            if key(text) == key(og):
-                return text, el
+    return usable
+
+
+def find_title(tree: HtmlElement, profile: Profile | None) -> tuple[str, HtmlElement | None]:
+    """The title text and the element that printed it (None when not printed in the body).
+
+    Printed headings win; among them the one that agrees with og:title or <title> (a sidebar
+    may also use the family's title class). Metadata is the fallback, the portal name never.
+    """
+    site = _meta(_SITE, tree)
+    og = strip_suffix(_meta(_OG_TITLE, tree), site)
+    page = _TITLE(tree)
+    page_title = strip_suffix(clean_line(page[0].text_content()), site) if page else ""
+    refs = [key(t) for t in (og, page_title) if t and not _SITE_HEADING.match(key(t))]
+    candidates = profile.select("title", tree) if profile else []
+    candidates += [h for h in _H1(tree) if h not in candidates]
+    usable = _usable(candidates, site)
+    for text, el in usable:  # the printed title that agrees with the page's metadata
+        if any(ref == key(text) or ref.startswith(key(text)) for ref in refs):
+            return text, el
     if usable:
         return usable[0]
     if og and not _SITE_HEADING.match(key(og)):
         return og, _printed(tree, og)
-    page = _TITLE(tree)
-    text = strip_suffix(clean_line(page[0].text_content()), site) if page else ""
-    if _SITE_HEADING.match(key(text)):
-        return "", None
-    return text, _printed(tree, text)
+    styled = _styled(tree)
+    for text, el in styled:  # a title div agreeing with <title>
+        if page_title and key(page_title).startswith(key(text)):
+            return text, el
+    if page_title and not _SITE_HEADING.match(key(page_title)):
+        return page_title, _printed(tree, page_title)
+    return styled[0] if styled else ("", None)
+
+
+def _in_furniture(el: HtmlElement) -> bool:
+    for anc in (el, *el.iterancestors()):
+        hint = f"{anc.get('class') or ''} {anc.get('id') or ''}"
+        if anc.tag in _FURNITURE or PAGE_HINT.search(hint) or BODY_HINT.search(hint):
+            return True
+    return False
+
+
+def _styled(tree: HtmlElement) -> list[tuple[str, HtmlElement]]:
+    """Title-like blocks ("tieu-de-tin", "title-news", h2) outside page furniture, not links.
+
+    Old portals print the title in a styled div and put the portal name in <title>.
+    """
+    found = []
+    for el in _PRINTED(tree):
+        if el.tag in ("title", "h1") or el.find(".//a") is not None or el.getparent() is None:
+            continue
+        text = clean_line(el.text_content())
+        if (
+            len(text.split()) >= _MIN_TITLE_WORDS
+            and len(text) <= _MAX_TITLE
+            and not _SITE_HEADING.match(key(text))
+            and not _in_furniture(el)
+        ):
+            found.append((text, el))
+    return found
 
 
 def _printed(tree: HtmlElement, title: str) -> HtmlElement | None:

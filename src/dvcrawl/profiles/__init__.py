@@ -17,6 +17,18 @@ FAMILIES: tuple[Profile, ...] = (
 )
 
 
+BY_NAME: dict[str, Profile] = {p.name: p for p in FAMILIES}
+
+
+def by_name(name: str) -> Profile:
+    """The family called ``name`` (a source's ``profile`` key); a clear error if unknown."""
+    try:
+        return BY_NAME[name]
+    except KeyError:
+        known = ", ".join(sorted(BY_NAME))
+        raise ValueError(f"unknown CMS family {name!r}; known families: {known}") from None
+
+
 def detect(tree: HtmlElement, url: str) -> Profile | None:
     """The first family whose markers or host match the page, else None (generic page)."""
     for profile in FAMILIES:
@@ -25,4 +37,4 @@ def detect(tree: HtmlElement, url: str) -> Profile | None:
     return None
 
 
-__all__ = ["FAMILIES", "Profile", "detect"]
+__all__ = ["BY_NAME", "FAMILIES", "Profile", "by_name", "detect"]
