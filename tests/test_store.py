@@ -233,3 +233,14 @@ def test_http_validators_round_trip(db):
     with db.session() as session:
         assert get_validators(session, url) == (None, "Mon, 23 Nov 2026 10:00:00 GMT")
         assert get_validators(session, "https://x.vn/l") is None
+
+
+def test_rows_stored_without_a_signature_still_cluster(db):
+    """Articles stored before migration 0003_dedupe have no minhash: checked by their text."""
+    old = store(db, record("https://a.vn/cu", body("same/09/A"), "2023-07-12"))
+    with db.session() as session:
+        row = session.get(Article, old.article_id)
+        assert row.minhash is not None
+        row.minhash = None
+    copy = store(db, record("https://b.vn/moi", body("same/09/B"), "2023-07-13"))
+    assert copy.duplicate_of == "https://a.vn/cu"

@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
 )
@@ -64,6 +65,8 @@ class Article(Base):
     fetched_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     content_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    # MinHash signature for dedupe (migration 0003_dedupe); deferred: only dedupe reads it.
+    minhash: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     relevant: Mapped[bool] = mapped_column(Boolean, default=False)
     relevance_score: Mapped[float] = mapped_column(Float, default=0.0)
     relevance_terms: Mapped[list] = mapped_column(JSON, default=list)
