@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import re
+import socket
+import subprocess
+import sys
+import time
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -297,3 +302,35 @@ def test_queue_count_stops_past_the_page(sqlite_url, monkeypatch):
     first, third = client.get("/").text, client.get("/?page=3").text
     assert "(hơn 30 bài)" in first and 'rel="next"' in first
     assert "(120 bài)" in third and "Trang 3 / 3" in third
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_serve_command_serves_the_desk_and_the_feeds(sqlite_url, tmp_path):
+    feeds = tmp_path / "feeds"
+    feeds.mkdir()
+    (feeds / "all.atom").write_text("<feed xmlns='http://www.w3.org/2005/Atom'/>")
+    port = _free_port()
+    command = [sys.executable, "-m", "dvcrawl", "serve", "--db", sqlite_url, "--port", str(port)]
+    server = subprocess.Popen([*command, "--feeds-dir", str(feeds)], stderr=subprocess.PIPE)
+    try:
+        base, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 30
+        while True:
+            try:
+                login_page = httpx.get(base + "/login")
+                break
+            except httpx.TransportError:
+                assert server.poll() is None, server.stderr.read().decode()
+                assert time.monotonic() < deadline, "dvcrawl serve did not answer"
+                time.sleep(0.2)
+        assert login_page.status_code == 200 and 'name="username"' in login_page.text
+        assert "default-src 'self'" in login_page.headers["content-security-policy"]
+        assert httpx.get(base + "/feeds/all.atom").status_code == 200
+        assert httpx.get(base + "/ops").status_code == 303
+    finally:
+        server.terminate()
+        server.wait(10)

@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from dvcrawl.errors import DvcrawlError
-from dvcrawl.storage.articles import published_at_utc
+from dvcrawl.storage.articles import cluster_of, published_at_utc, set_duplicate
 from dvcrawl.storage.models import Article, ReviewEvent, Source, utcnow
 from dvcrawl.storage.search import index_article
 
@@ -118,19 +118,9 @@ def queue_page(
     return QueuePage(list(rows), min(total, upto), total > upto)
 
 
-def _root_id(article: Article) -> int:
-    return article.duplicate_of_id or article.id
-
-
 def cluster(session: Session, article: Article) -> list[Article]:
     """The article's duplicate cluster: the original first, then its copies (may be just itself)."""
-    root = _root_id(article)
-    members = session.scalars(
-        select(Article)
-        .where(or_(Article.id == root, Article.duplicate_of_id == root))
-        .order_by(Article.duplicate_of_id.is_not(None), Article.id)
-    ).all()
-    return list(members)
+    return cluster_of(session, article.id)
 
 
 def history(session: Session, article_id: int) -> list[ReviewEvent]:
@@ -175,33 +165,27 @@ def _edit(session: Session, article: Article, title: str | None, published: str 
 
 
 def _merge(session: Session, article: Article, original_id: int | None) -> dict:
-    original = session.get(Article, original_id) if original_id else None
-    if original is None:
-        raise ReviewError(f"article {article.id}: no article {original_id} to merge into")
-    root = _root_id(original)
-    if article.id in (original.id, root):
-        raise ReviewError(f"article {article.id} cannot be merged into its own cluster")
-    # The merged article's own copies follow it, so a cluster stays one level deep.
-    for copy in session.scalars(select(Article).where(Article.duplicate_of_id == article.id)):
-        copy.duplicate_of_id = root
+    """Make the article (and its copies) copies of ``original_id``'s cluster's original."""
     before = article.duplicate_of_id
-    article.duplicate_of_id = root
-    return {"duplicate_of": [before, root]}
+    if original_id is None:
+        raise ReviewError(f"article {article.id}: give the number of the article to merge into")
+    try:
+        set_duplicate(session, article.id, original_id)
+    except DvcrawlError as exc:
+        raise ReviewError(f"article {article.id}: {exc}") from exc
+    return {"duplicate_of": [before, article.duplicate_of_id]}
 
 
 def _split(session: Session, article: Article) -> dict:
-    """Take the article out of its cluster; an original hands its copies to the oldest copy."""
-    before = article.duplicate_of_id
-    copies = session.scalars(
-        select(Article).where(Article.duplicate_of_id == article.id).order_by(Article.id)
-    ).all()
-    if copies:
-        heir = copies[0]
-        heir.duplicate_of_id = None
-        for copy in copies[1:]:
-            copy.duplicate_of_id = heir.id
-    article.duplicate_of_id = None
-    return {"duplicate_of": [before, None], "copies": [c.id for c in copies]}
+    """Take the article out of its cluster; an original hands its copies to the earliest copy."""
+    detail: dict = {"duplicate_of": [article.duplicate_of_id, None]}
+    members = cluster_of(session, article.id)
+    if article.duplicate_of_id is None and len(members) > 1:
+        heir = members[1]
+        set_duplicate(session, article.id, heir.id)  # the heir becomes the cluster's original
+        detail["new_original"] = heir.id
+    set_duplicate(session, article.id, None)
+    return detail
 
 
 def _apply(session: Session, article: Article, action: str, form: dict) -> dict:
