@@ -99,3 +99,18 @@ def test_future_date_is_flagged_doubtful():
     art = extract_article(_page(after_title="<div>06/01/2099 10:00</div>"), "http://x/")
     assert art.published == "2099-01-06T10:00:00+07:00"
     assert art.date_doubtful
+
+
+def test_a_bare_date_bar_printing_today_is_skipped():
+    from datetime import datetime
+
+    from dvcrawl.extract.dates import VN_TZ
+
+    now = datetime.now(VN_TZ)
+    bar = f"<div class='ngay'>Thứ Hai, {now.day}/{now.month}/{now.year}</div>"
+    html = (
+        f"<html><body>{bar}<h1>Ban Dân vận Tỉnh ủy tổng kết công tác năm 2023</h1>"
+        f"<div class='x'>{BODY}</div><div class='current-date'>{now:%d/%m/%Y}</div></body></html>"
+    )
+    art = extract_article(html, "http://127.0.0.1/sharepoint/Pages/a.aspx")
+    assert art.published is None or not art.published.startswith(now.date().isoformat())

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 # "Theo: dukcqtw.dcs.vn", "Theo Báo Hà Tĩnh", "Nguồn: ...": a republished story's credit.
-_CREDIT = re.compile(r"^\(?\s*(theo|nguồn)\s*:?\s+(?P<src>[^\n]{2,120}?)\s*\)?\.?$", re.I)
+_CREDIT = re.compile(r"^\(?\s*(theo|nguồn tin|nguồn)\s*:?\s+(?P<src>[^\n]{2,120}?)\s*\)?\.?$", re.I)
 # "Bài, ảnh: Quốc Hùng", "Tin, ảnh: ...", "Bài và ảnh: ...", "Tin: ...", "Bài: ...".
 LABELLED = re.compile(
     r"^(bài|tin|ảnh|bài và ảnh|tin và ảnh|bài, ảnh|tin, ảnh)\s*:\s*(?P<n>.+)$", re.I

@@ -9,11 +9,12 @@ time, never dates inside body sentences or of related items (only short lines ne
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
-from dvcrawl.extract.dates import is_doubtful, parse_iso, parse_vn
+from dvcrawl.extract.dates import VN_TZ, is_doubtful, parse_iso, parse_vn
 from dvcrawl.extract.junk import PAGE_HINT
 from dvcrawl.profiles import Profile
 from dvcrawl.textnorm import fold
@@ -84,7 +85,7 @@ def _in_furniture(el: HtmlElement, title_el: HtmlElement | None) -> bool:
 
     A block that also holds the article title is the article's own header ("entry-header").
     """
-    for anc in el.iterancestors():
+    for anc in (el, *el.iterancestors()):
         hint = f"{anc.get('class') or ''} {anc.get('id') or ''}"
         if anc.tag in _FURNITURE_TAGS or PAGE_HINT.search(hint):
             return title_el is None or title_el not in anc.iterdescendants()
@@ -134,8 +135,10 @@ def _near_title(tree: HtmlElement, title_el: HtmlElement | None) -> str | None:
             break  # the body has started; later dates belong to the story or related items
         if value := _line_date(lines, i, title_el):
             return value
+    today = datetime.now(VN_TZ).date().isoformat()
     for i in range(idx - 1, max(-1, idx - 1 - _BEFORE_TITLE), -1):
-        if value := _line_date(lines, i, title_el):
+        value = _line_date(lines, i, title_el)
+        if value and not value.startswith(today):  # above the title, "today" is the date bar
             return value
     return None
 

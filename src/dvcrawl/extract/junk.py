@@ -59,6 +59,9 @@ JUNK_LABELS = frozenset(
         "Thu nhỏ",
         "Nghe bài viết",
         "Đánh giá bài viết",
+        "Ảnh minh họa",
+        "(Ảnh minh họa)",
+        "Ảnh: Internet",
     )
 )
 
@@ -113,7 +116,7 @@ PHOTO_CREDIT_LINE = re.compile(r"(^|[.\s(])ảnh\s*:\s*[^.]{1,40}\)?$", re.I)
 PAGE_HINT = re.compile(
     r"(?:^|[\s_-])(header|footer|nav|navbar|menu|megamenu|sidebar|breadcrumbs?|banner|advert"
     r"|quangcao|marquee|ribbonrow|login|search|pager|pagination|paging|hotline|weather|datetime"
-    r"|date-now|today|currentdate|topbar|copyright|counter|thongke|visitor|widget|footer)(?:$|[\s_-])",
+    r"|date-now|today|currentdate|current-date|date-bar|datebar|ngay-hien-tai|ngayhientai|topbar|copyright|counter|thongke|visitor|widget|footer)(?:$|[\s_-])",
     re.I,
 )
 # class/id words of junk that also sits inside article bodies: share bars, toolbars, related

@@ -48,9 +48,14 @@ def _teaser_keys(tree: HtmlElement) -> set[str]:
     return keys
 
 
+def _starts_with_teaser(line_key: str, teasers: set[str]) -> bool:
+    """A teaser item: its headline link, then perhaps its date and summary on the same line."""
+    return line_key in teasers or any(line_key.startswith(t) for t in teasers)
+
+
 def _is_listing(teasers: set[str], lines: list[str], body_chars: int) -> bool:
     """Many headline links and little prose: the body is teasers, not one story."""
-    linked = [x for x in lines if key(x) in teasers]
+    linked = [x for x in lines if _starts_with_teaser(key(x), teasers)]
     if len(linked) >= _LISTING_LINES and sum(map(len, linked)) >= _LISTING_SHARE * body_chars:
         return True
     longest = max(map(len, lines), default=0)
