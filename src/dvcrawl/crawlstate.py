@@ -11,12 +11,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from dvcrawl.storage.articles import known_urls
+from dvcrawl.storage.articles import find_article_id, known_urls
 from dvcrawl.storage.db import Database
-from dvcrawl.storage.models import HttpCacheEntry, utcnow
+from dvcrawl.storage.models import HttpCacheEntry, UrlAlias, utcnow
 
 LISTING = "listing"  # first page of a listing: re-requested every run
 PAGE = "page"  # pagination page, or a page with nothing to follow: not re-requested
+REDIRECT = "redirect"  # an old article address that redirects: not re-requested
 
 
 @dataclass
@@ -79,3 +80,11 @@ class CrawlState:
                 session.add(row)
             row.kind, row.etag, row.last_modified = kind, etag, last_modified
             row.checked_at = utcnow()
+
+    def remember_redirect(self, url: str, target: str) -> None:
+        """``url`` redirects to ``target``: never fetch it again, and map it to the article."""
+        self.remember_page(url, REDIRECT)
+        with self.db.session() as session:
+            article_id = find_article_id(session, target)
+            if article_id is not None and session.get(UrlAlias, url) is None:
+                session.add(UrlAlias(url=url, article_id=article_id, kind="redirect"))

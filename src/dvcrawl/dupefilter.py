@@ -25,10 +25,17 @@ class CanonicalDupeFilter(BaseDupeFilter):
     def from_crawler(cls, crawler):
         return cls(crawler.stats)
 
+    @staticmethod
+    def key(method: str, url: str) -> str:
+        return f"{method} {canonicalize(url) or url}"
+
     def request_seen(self, request) -> bool:
-        key = f"{request.method} {canonicalize(request.url) or request.url}"
+        key = self.key(request.method, request.url)
         if key in self.seen:
-            return True
+            # A redirect between two spellings of one page (/a -> /a/) is that fetch going on;
+            # RedirectMiddleware's REDIRECT_MAX_TIMES bounds a loop.
+            chain = request.meta.get("redirect_urls") or ()
+            return not any(self.key(request.method, url) == key for url in chain)
         self.seen.add(key)
         return False
 

@@ -25,7 +25,10 @@ from dvcrawl.urls import accept_canonical_link, canonicalize
 
 # A listing that links to fewer articles than this is a dead end (an "about" page, a form).
 MIN_LISTING_ARTICLES = 3
-ARTICLE_PRIORITY = 10  # articles first: the frontier stays small and results arrive early
+ARTICLE_PRIORITY = 10
+ROOT_STATUSES = [304, *range(400, 600)]
+REDIRECT_STATUSES = [301, 302, 303, 307, 308]
+MAX_REDIRECTS = 5  # articles first: the frontier stays small and results arrive early
 
 
 def _compile(pattern: str | None) -> re.Pattern[str] | None:
@@ -102,7 +105,8 @@ class PortalSpider(scrapy.Spider):
         self.listing_paths.add((parts.netloc, parts.path.rstrip("/")))
         meta = {"dv_depth": depth, "dv_root": root, "dv_page": page}
         if root:
-            meta["handle_httpstatus_all"] = True  # 304 and a moved start URL are ours to see
+            # 304 and a start URL that now fails are ours to see; redirects are still followed.
+            meta["handle_httpstatus_list"] = ROOT_STATUSES
         return scrapy.Request(
             url,
             callback=self.parse_listing,
@@ -111,11 +115,21 @@ class PortalSpider(scrapy.Spider):
             priority=-depth,
         )
 
-    def article_request(self, url: str, canonical: str, depth: int) -> scrapy.Request:
+    def article_request(
+        self, url: str, canonical: str, depth: int, aliases: tuple[str, ...] = ()
+    ) -> scrapy.Request:
+        # Redirects are followed by the spider (parse_article), so that an old address whose
+        # target was already fetched is still remembered, mapped, and never fetched again.
         return scrapy.Request(
             url,
             callback=self.parse_article,
-            meta={"dv_depth": depth, "dv_linked_as": canonical},
+            meta={
+                "dv_depth": depth,
+                "dv_linked_as": canonical,
+                "dv_aliases": aliases,
+                "dont_redirect": True,
+                "handle_httpstatus_list": REDIRECT_STATUSES,
+            },
             priority=ARTICLE_PRIORITY,
         )
 
@@ -178,14 +192,17 @@ class PortalSpider(scrapy.Spider):
         self.remember_listing(response, articles)
 
     def remember_listing(self, response: TextResponse, articles: int) -> None:
-        """Watch a listing (with its validators) from now on; remember dead ends as such."""
+        """Watch a listing (with its validators) from now on; remember dead ends as such.
+
+        Listings are kept under the URL as fetched, not the canonical one: the slash that
+        canonical URLs drop may be the only spelling the server answers.
+        """
         meta = response.meta
         if meta.get("dv_root") or (articles >= MIN_LISTING_ARTICLES and not meta.get("dv_page")):
-            headers = response.headers
-            etag = headers.get("ETag")
-            modified = headers.get("Last-Modified")
+            etag = response.headers.get("ETag")
+            modified = response.headers.get("Last-Modified")
             self.state.remember_page(
-                canonicalize(response.url) or response.url,
+                response.url,
                 LISTING,
                 etag.decode("latin-1") if etag else None,
                 modified.decode("latin-1") if modified else None,
@@ -193,7 +210,27 @@ class PortalSpider(scrapy.Spider):
         elif articles < MIN_LISTING_ARTICLES:
             self.state.remember_page(canonicalize(response.url) or response.url, PAGE)
 
+    def follow_redirect(self, response: Response) -> Iterator[scrapy.Request]:
+        """An article address that moved: remember it, and fetch the target unless known."""
+        location = response.headers.get("Location")
+        origin = response.meta["dv_linked_as"]
+        aliases = (*response.meta.get("dv_aliases", ()), origin)
+        target_url = response.urljoin(location.decode("latin-1")) if location else None
+        target = canonicalize(target_url) if target_url else None
+        if target is None or not self.on_site(target) or len(aliases) > MAX_REDIRECTS:
+            self.crawler.stats.inc_value("dvcrawl/redirect_dropped")
+            return
+        self.state.remember_redirect(origin, target)
+        if target == origin:  # /a -> /a/: the same page under its other spelling
+            request = self.article_request(target_url, target, response.meta["dv_depth"], aliases)
+            yield request.replace(dont_filter=True)
+        elif not self.state.is_known_article(target) and self.first_request(target):
+            yield self.article_request(target_url, target, response.meta["dv_depth"], aliases)
+
     def parse_article(self, response: Response) -> Iterator:
+        if response.status in REDIRECT_STATUSES:
+            yield from self.follow_redirect(response)
+            return
         if not isinstance(response, TextResponse):
             yield self.record_for(response, None, reject="binary")
             return
@@ -219,7 +256,11 @@ class PortalSpider(scrapy.Spider):
         canonical = page_url
         if art is not None and art.canonical_url:
             canonical = accept_canonical_link(page_url, art.canonical_url) or page_url
-        seen = [response.meta.get("dv_linked_as"), *response.meta.get("redirect_urls", [])]
+        seen = [
+            response.meta.get("dv_linked_as"),
+            *response.meta.get("dv_aliases", ()),
+            *response.meta.get("redirect_urls", ()),
+        ]
         aliases = [a for a in (canonicalize(u) for u in seen if u) if a and a != canonical]
         if page_url != canonical:
             aliases.append(page_url)
