@@ -107,3 +107,14 @@ def test_broad_queries_list_newest_first(db, monkeypatch):
     with db.session() as session:
         assert search_ids(session, "dan") == [2, 1]  # two matches > 1: by id, newest first
         assert search_ids(session, "kheo") == [1]
+
+
+def test_an_id_committed_late_is_still_indexed(db):
+    _find(db, "x")  # index 1-4
+    with db.session() as session:
+        session.add(Article(id=20, url="https://x.vn/20", source_id="s", title="Sau", text=""))
+    assert _find(db, "sau") == {20}
+    # Id 10 arrives after id 20 was indexed (another crawler's transaction committed later).
+    with db.session() as session:
+        session.add(Article(id=10, url="https://x.vn/10", source_id="s", title="Trước", text=""))
+    assert _find(db, "truoc") == {10}

@@ -40,16 +40,16 @@ _PG_UPSERT = text(
     "ON CONFLICT (article_id) DO UPDATE "
     "SET title_folded = EXCLUDED.title_folded, text_folded = EXCLUDED.text_folded"
 )
-_MAX_INDEXED = {
-    "sqlite": text("SELECT coalesce(max(rowid), 0) FROM articles_fts"),
-    "postgresql": text("SELECT coalesce(max(article_id), 0) FROM articles_fts"),
-}
+_INDEX_KEY = {"sqlite": "rowid", "postgresql": "article_id"}
+# Concurrent crawlers may commit ids out of order (PostgreSQL sequences), so the catch-up looks
+# again at this many ids below the highest indexed one for rows still missing from the index.
+RECHECK_IDS = 1000
 # FTS5's "WHERE articles_fts MATCH :q" and the tsvector match; the PostgreSQL vector expression
 # must equal the GIN index's of migration 0002 word for word, or the index is not used.
 _PG_VECTOR = "to_tsvector('simple', title_folded || ' ' || text_folded)"
 _MATCH = {
-    "sqlite": ("rowid", "articles_fts MATCH :q"),
-    "postgresql": ("article_id", f"{_PG_VECTOR} @@ to_tsquery('simple', :q)"),
+    "sqlite": "articles_fts MATCH :q",
+    "postgresql": f"{_PG_VECTOR} @@ to_tsquery('simple', :q)",
 }
 _SCORE = {
     # bm25: smaller is better.
@@ -64,7 +64,7 @@ RANK_LIMIT = 5000
 
 
 def _statements(dialect: str) -> dict[str, TextClause]:
-    key, match = _MATCH[dialect]
+    key, match = _INDEX_KEY[dialect], _MATCH[dialect]
     select_ids = f"SELECT {key} FROM articles_fts WHERE {match}"
     page = "LIMIT :limit OFFSET :offset"
     return {
@@ -97,20 +97,26 @@ def index_article(session: Session, article: Article) -> None:
 
 
 def sync_index(session: Session, batch: int = 2000) -> int:
-    """Index every article newer than the highest indexed id; returns how many were indexed."""
-    last = int(session.execute(_MAX_INDEXED[_dialect(session)]).scalar_one())
-    done = 0
+    """Index every article not yet indexed among the newest ones; returns how many were indexed.
+
+    "Newest" means above the highest indexed id less RECHECK_IDS: an anti-join over that range
+    stays cheap at any table size.
+    """
+    key = _INDEX_KEY[_dialect(session)]
+    last = int(session.execute(text(f"SELECT coalesce(max({key}), 0) FROM articles_fts")).scalar())
+    missing = text(
+        "SELECT a.id, a.title, a.text FROM articles a WHERE a.id > :floor AND NOT EXISTS "
+        f"(SELECT 1 FROM articles_fts f WHERE f.{key} = a.id) ORDER BY a.id LIMIT :n"
+    )
+    params, done = {"floor": max(0, last - RECHECK_IDS), "n": batch}, 0
     while True:
-        rows = session.execute(
-            text("SELECT id, title, text FROM articles WHERE id > :last ORDER BY id LIMIT :n"),
-            {"last": last, "n": batch},
-        ).all()
+        rows = session.execute(missing, params).all()
         for row in rows:
             _write(session, row.id, row.title, row.text)
         done += len(rows)
         if len(rows) < batch:
             return done
-        last = rows[-1].id
+        params["floor"] = rows[-1].id
 
 
 def query_terms(query: str) -> list[str]:
