@@ -5,6 +5,7 @@ With ``--every 10s``, an article published on a portal must appear in ``all.rss`
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import sys
@@ -42,6 +43,15 @@ def first_round_done(db_url: str, source_ids: set[str]) -> bool:
         engine.dispose()
 
 
+def sources_toml(sources) -> str:
+    """A sources file for some of the sample portals (JSON strings are valid TOML strings)."""
+    return "\n".join(
+        f"[[sources]]\nid = {json.dumps(s.id)}\nname = {json.dumps(s.name, ensure_ascii=False)}\n"
+        f"start_urls = {json.dumps(list(s.start_urls))}\n"
+        for s in sources
+    )
+
+
 def wait_for(check, timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -53,16 +63,17 @@ def wait_for(check, timeout: float) -> bool:
 
 def test_published_article_reaches_all_rss_within_30s(tmp_path, sqlite_url, sample_network):
     sources = tmp_path / "sources.toml"
-    sources.write_text(sample_network.sources_toml())
+    sites = sample_network.sources[:2]  # two portals: enough to show isolation, half the wait
+    sources.write_text(sources_toml(sites))
     feeds, log = tmp_path / "feeds", tmp_path / "schedule.log"
-    site = sample_network.sources[0].id
+    site = sites[0].id
     argv = [sys.executable, "-m", "dvcrawl", "schedule", "--sources", str(sources),
             "--db", sqlite_url, "--feeds-out", str(feeds), "--every", "10s"]  # fmt: skip
     with open(log, "wb") as out:
         proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT)
         try:
             # The first round of crawls fills the feed; only then is freshness measurable.
-            ids = {s.id for s in sample_network.sources}
+            ids = {s.id for s in sites}
             assert wait_for(lambda: first_round_done(sqlite_url, ids), 240), log.read_text()
             assert wait_for(lambda: rss_links(feeds / "all.rss"), 10), log.read_text()
             article = sample_network.publish(site)

@@ -11,11 +11,11 @@ import uuid
 
 import pytest
 import redis
-from sqlalchemy import create_engine, update
+from sqlalchemy import create_engine, insert, update
 from tests.conftest import REDIS_TEST_URL
 from tests.test_scheduler import Scheduler, runs, wait_until, workdir_for
 
-from dvcrawl.storage.models import CrawlRun, utcnow
+from dvcrawl.storage.models import Article, CrawlRun, utcnow
 
 
 @pytest.fixture
@@ -38,8 +38,16 @@ def redis_env(monkeypatch):
 
 
 def close_as_worker(db_url: str, run_id: int, new: int) -> None:
+    """What a worker does: store articles, then close the run row."""
     engine = create_engine(db_url)
     with engine.begin() as conn:
+        for i in range(new):
+            conn.execute(
+                insert(Article).values(
+                    url=f"http://127.0.0.1:9/{run_id}/{i}", source_id="a", title="t", text="x",
+                    relevant=True, status="new", fetched_at=utcnow(), updated_at=utcnow(),
+                )
+            )  # fmt: skip
         conn.execute(
             update(CrawlRun)
             .where(CrawlRun.id == run_id)

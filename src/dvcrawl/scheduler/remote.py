@@ -10,9 +10,9 @@ crawl timeout is recorded as "timeout" so the source is queued afresh and backs 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from dvcrawl.sources import Source
 from dvcrawl.storage.db import Database
@@ -46,11 +46,3 @@ def hand_off(redis_url: str, db: Database, source: Source, timeout: float) -> in
         log.info("%s: the workers are still on the previous crawl; not queued again", source.id)
         return None
     return enqueue_source(redis_url, source, db.url)
-
-
-def newest_store(db: Database) -> datetime | None:
-    """When the newest run that stored something finished (the feeds follow it)."""
-    with db.session() as session:
-        return session.scalar(
-            select(func.max(CrawlRun.finished_at)).where(CrawlRun.articles_new > 0)
-        )

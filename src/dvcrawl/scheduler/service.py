@@ -25,6 +25,7 @@ from dvcrawl.errors import DvcrawlError
 from dvcrawl.health import failure_streak
 from dvcrawl.scheduler import jobs, remote
 from dvcrawl.scheduler.backoff import backoff_delay
+from dvcrawl.scheduler.feedkeeper import FeedKeeper
 from dvcrawl.scheduler.isolation import ChildSupervisor
 from dvcrawl.scheduler.lock import lock_for
 from dvcrawl.scheduler.runs import close_run, close_stale_runs, open_run
@@ -37,7 +38,8 @@ log = logging.getLogger(__name__)
 
 # How often the main thread looks at the sources file and the lock (seconds).
 TICK = 1.0
-# Redis mode: how often the scheduler looks for worker runs that stored something (seconds).
+# How often the feeds are brought up to date with articles stored by running crawls or by
+# the workers (seconds): well inside the 30 s freshness target, one indexed lookup each time.
 FEEDS_POLL = 5.0
 
 
@@ -69,11 +71,10 @@ class SchedulerService:
         self.children = ChildSupervisor(grace=options.grace)
         self._stop = threading.Event()
         self._reload = threading.Event()
-        self._feeds_lock = threading.Lock()
         self._stopping = False
         self.db: Database | None = None
         self.scheduler: BackgroundScheduler | None = None
-        self._feeds_mark: datetime | None = None  # Redis mode: newest storing run seen
+        self.feeds: FeedKeeper | None = None
 
     # -- control -------------------------------------------------------------------------
     def request_stop(self, *_args) -> None:
@@ -86,6 +87,7 @@ class SchedulerService:
         """Load, lock, schedule, watch; always leaves the lock released and children gone."""
         self.sources.load()  # an invalid file at start is the operator's to fix now (exit 2)
         self.db = Database(self.opts.db_url)
+        self.feeds = FeedKeeper(self.db, self.opts.feeds_out, self.opts.base_url)
         lock = lock_for(self.db)
         try:
             if not self._take_lock(lock):
@@ -126,9 +128,8 @@ class SchedulerService:
         jobs.set_service(self)
         self.scheduler.start(paused=True)
         self._reconcile()
-        self._rebuild_feeds()
+        self.feeds.rebuild()
         if self.opts.redis_url:
-            self._feeds_mark = remote.newest_store(self.db)
             log.info("Redis mode: crawls are handed to the workers at %s", self.opts.redis_url)
         self.scheduler.resume()
         log.info("scheduler running: %d sources", len(self.sources.sources))
@@ -150,8 +151,8 @@ class SchedulerService:
         while not self._stop.wait(TICK):
             ticks += 1
             try:
-                if self.opts.redis_url and ticks % int(FEEDS_POLL / TICK) == 0:
-                    self._feeds_after_workers()
+                if ticks % int(FEEDS_POLL / TICK) == 0:
+                    self.feeds.rebuild_if_new()
                 if self._reload.is_set() or self.sources.changed():
                     self._reload.clear()
                     if self.sources.reload():
@@ -179,6 +180,8 @@ class SchedulerService:
         else:
             self.children.stop_all()
         jobs.set_service(None)
+        if self.feeds is not None and self.scheduler is not None:
+            self.feeds.rebuild_if_new()  # what the stopped crawls stored before they stopped
 
     # -- one crawl -----------------------------------------------------------------------
     def child_argv(self, source_id: str, run_id: int) -> list[str]:
@@ -234,10 +237,10 @@ class SchedulerService:
             outcome.articles_new,
             f" ({outcome.reason})" if outcome.reason else "",
         )
+        if not self._stopping:
+            self.feeds.rebuild_if_new()  # whatever the status: articles are committed one by one
         if outcome.status != "ok":
             self._back_off(source_id, float(source.interval or self.opts.every))
-        elif outcome.articles_new > 0:
-            self._rebuild_feeds()
 
     def _back_off(self, source_id: str, interval: float) -> None:
         """Push the next attempt out to interval × 2^streak (capped); a success resets it."""
@@ -270,32 +273,3 @@ class SchedulerService:
             log.error("crawl of %s not handed to the workers: %s", source.id, exc)
             return
         self._back_off(source.id, float(source.interval or self.opts.every))
-
-    def _feeds_after_workers(self) -> None:
-        """Redis mode: rebuild the feeds when a worker run stored something new."""
-        newest = remote.newest_store(self.db)
-        if newest is not None and newest != self._feeds_mark:
-            self._feeds_mark = newest
-            self._rebuild_feeds()
-
-    def _rebuild_feeds(self) -> None:
-        """Rebuild every feed into --feeds-out (the feeds module writes atomically)."""
-        if self.opts.feeds_out is None or self._stopping:
-            return
-        try:
-            from dvcrawl.feeds import build_feeds
-        except ImportError as exc:
-            log.error("feeds not rebuilt: %s", exc)
-            return
-        with self._feeds_lock:
-            try:
-                result = build_feeds(self.db, self.opts.feeds_out, base_url=self.opts.base_url)
-            except Exception:  # a feed bug must not stop the crawling; it is logged in full
-                log.exception("feeds could not be rebuilt")
-                return
-        log.info("feeds rebuilt in %s: %s", self.opts.feeds_out, _summary(result))
-
-
-def _summary(result) -> str:
-    written = getattr(result, "written", None)
-    return f"{len(written)} written" if isinstance(written, list | tuple) else str(result)
