@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from dvcrawl.errors import ConfigError
 from dvcrawl.storage.db import open_database
 from dvcrawl.storage.models import Article
 
@@ -40,17 +41,30 @@ def print_summary(db, out_dir: Path, feeds, expected: int) -> None:
     print(f"  ... and per-source/per-province feeds in {out_dir / 'feeds'}")
 
 
+DEMO_DB = "demo.sqlite"
+
+
+def prepare_out_dir(out_dir: Path) -> Path:
+    """An empty directory for this demo: a previous demo's is cleared, anything else refused."""
+    if out_dir.exists() and any(out_dir.iterdir()):
+        if not (out_dir / DEMO_DB).exists():
+            raise ConfigError(
+                f"{out_dir} is not empty and holds no earlier demo ({DEMO_DB}); "
+                "choose another --out directory"
+            )
+        shutil.rmtree(out_dir)  # the sample portals' ports change: old demo rows mean nothing
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return out_dir
+
+
 def run(args: argparse.Namespace) -> int:
     # Imported here: the crawler and the sample portals are heavy, and --help should be quick.
     from dvcrawl.feeds import build_feeds
     from dvcrawl.runner import run_crawl
     from dvcrawl.sampleportals import SampleNetwork
 
-    out_dir = Path(args.out).resolve()
-    if out_dir.exists():
-        shutil.rmtree(out_dir)  # the demo's own directory: each demo starts from nothing
-    out_dir.mkdir(parents=True)
-    db_url = f"sqlite:///{out_dir / 'demo.sqlite'}"
+    out_dir = prepare_out_dir(Path(args.out).resolve())
+    db_url = f"sqlite:///{out_dir / DEMO_DB}"
     with SampleNetwork(scale=args.scale) as net:
         (out_dir / "sources.toml").write_text(net.sources_toml(), encoding="utf-8")
         log.info("sample portals: %s", ", ".join(net.base_url(s.id) for s in net.sources))
