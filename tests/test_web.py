@@ -334,3 +334,21 @@ def test_serve_command_serves_the_desk_and_the_feeds(sqlite_url, tmp_path):
     finally:
         server.terminate()
         server.wait(10)
+
+
+def test_decisions_reach_the_feeds_at_their_next_build(staff, desk, tmp_path):
+    feedparser = pytest.importorskip("feedparser")
+    from dvcrawl.feeds import build_feeds
+
+    def titles() -> set[str]:
+        out = tmp_path / "built"
+        build_feeds(desk.state.db, out, base_url="http://desk.example/feeds/")
+        return {entry.title for entry in feedparser.parse(str(out / "all.rss")).entries}
+
+    assert {"Bài số 1", "Bài số 2"} <= titles() and "Bài số 6" not in titles()
+    _post(staff, "/articles/bulk", action="reject", ids=["1"])
+    _post(staff, "/articles/bulk", action="relevant", ids=["6"])
+    _post(staff, "/articles/2/decide", "/articles/2", action="edit", title="Tiêu đề đã sửa")
+    after = titles()
+    assert "Bài số 1" not in after and "Bài số 6" in after
+    assert "Tiêu đề đã sửa" in after and "Bài số 2" not in after

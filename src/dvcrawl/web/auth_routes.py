@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
@@ -9,6 +11,7 @@ from dvcrawl.storage.users import authenticate
 from dvcrawl.web.render import render
 from dvcrawl.web.security import SESSION_USER, check_csrf, safe_next
 
+log = logging.getLogger(__name__)
 router = APIRouter()
 
 
@@ -30,6 +33,7 @@ def login(
     address = request.client.host if request.client else "?"
     target = safe_next(next)
     if limiter.blocked(username, address):
+        log.warning("sign-in refused for %r from %s: too many failures", username, address)
         message = "Quá nhiều lần đăng nhập sai. Vui lòng thử lại sau một phút."
         response = render(request, "login.html", 429, next=target, error=message, username=username)
         response.headers["Retry-After"] = str(int(limiter.window))
@@ -38,9 +42,11 @@ def login(
         ok = bool(username) and authenticate(session, username, password)
     if not ok:
         limiter.failed(username, address)
+        log.warning("failed sign-in for %r from %s", username, address)
         message = "Sai tên đăng nhập hoặc mật khẩu."
         return render(request, "login.html", 401, next=target, error=message, username=username)
     limiter.succeeded(username, address)
+    log.info("%s signed in from %s", username, address)
     # A fresh session on sign-in (new CSRF token too): a token seen before login is worthless.
     request.session.clear()
     request.session[SESSION_USER] = username
