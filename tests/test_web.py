@@ -186,6 +186,8 @@ def test_edit_title_and_date(staff, desk):
     row = _row(desk, 2)
     assert (row.title, row.published, row.date_method) == ("Tiêu đề mới", "2024-03-05", "staff")
     assert row.published_at.isoformat() == "2024-03-04T17:00:00"  # midnight in +07:00
+    unchanged = _post(staff, page + "/decide", page, action="edit", title="Tiêu đề mới")
+    assert unchanged.status_code == 303 and len(_events(desk)) == 1
     bad = _post(staff, page + "/decide", page, action="edit", published="05/03/2024")
     assert bad.status_code == 400 and "05/03/2024" in bad.text
     assert _row(desk, 2).published == "2024-03-05"
@@ -291,6 +293,8 @@ def test_decisions_on_both_databases(db_url, action):
         events = session.scalars(select(ReviewEvent.action)).all()
     assert statuses == {f"{action}d" if action == "approve" else "rejected"}
     assert events == [action, action]
+    for path in ("/?status=all", "/articles/1", "/search?q=bai", "/ops"):
+        assert client.get(path).status_code == 200, path
     app.state.db.dispose()
 
 

@@ -213,6 +213,8 @@ def decide(session: Session, article_ids: list[int], action: str, user: str, **f
     articles = session.scalars(select(Article).where(Article.id.in_(article_ids))).all()
     for article in articles:
         detail = _apply(session, article, action, form)
+        if action == "edit" and not detail:
+            continue  # the form was saved unchanged: nothing was decided
         article.reviewed_by, article.reviewed_at = user, now
         session.add(
             ReviewEvent(article_id=article.id, user=user, action=action, detail=detail, at=now)
