@@ -205,6 +205,12 @@ def test_merge_into_a_cluster_and_split_from_it(staff, desk):
     assert refused.status_code == 400
 
 
+def test_malformed_form_values_get_a_page_naming_the_field(staff, desk):
+    response = _post(staff, "/articles/bulk", action="merge", ids=["1"], original_id="abc")
+    assert response.status_code == 400 and "original_id" in response.text
+    assert _row(desk, 1).duplicate_of_id is None
+
+
 def test_unknown_action_is_refused(staff, desk):
     response = _post(staff, "/articles/1/decide", action="delete")
     assert response.status_code == 400 and "delete" in response.text
