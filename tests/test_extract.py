@@ -188,3 +188,18 @@ def test_configuration_mistakes_are_named():
         extract_article(_article(), "http://127.0.0.1/a", profile="joomla")
     with pytest.raises(ValueError, match="bad CSS selector 'div\\[\\['"):
         extract_article(_article(), "http://127.0.0.1/a", content_selector="div[[")
+
+
+@pytest.mark.parametrize(
+    ("line", "credit"),
+    [
+        ("Theo: dukcqtw.dcs.vn", "dukcqtw.dcs.vn"),
+        ("(Theo TTXVN)", "TTXVN"),
+        ("Theo Báo Nhân Dân.", "Báo Nhân Dân"),
+        ("Nguồn tin: Cổng TTĐT tỉnh", "Cổng TTĐT tỉnh"),
+        ("Theo số liệu mới nhất, huyện Bù Đốp hoàn thành 73,6% kế hoạch đề ra", None),
+        ("Theo Phòng Kinh tế huyện Bình Đại, năm 2026 địa phương mở 6 lớp tập huấn", None),
+    ],
+)
+def test_credit_lines(line, credit):
+    assert credit_of(line) == credit

@@ -8,8 +8,17 @@ from __future__ import annotations
 
 import re
 
-# "Theo: dukcqtw.dcs.vn", "Theo Báo Hà Tĩnh", "Nguồn: ...": a republished story's credit.
-_CREDIT = re.compile(r"^\(?\s*(theo|nguồn tin|nguồn)\s*:?\s+(?P<src>[^\n]{2,120}?)\s*\)?\.?$", re.I)
+# "Theo: dukcqtw.dcs.vn", "Nguồn: Báo Hà Tĩnh", "(Theo TTXVN)": a republished story's credit.
+# With a colon the source may be long; without one it must look like a name or a domain
+# ("Theo số liệu mới nhất, ..." opens a sentence, not a credit).
+_CREDIT = re.compile(
+    r"^\(?\s*(?:theo|nguồn tin|nguồn)\s*(?::\s*(?P<src>[^\n]{2,120}?)"
+    r"|\s(?P<name>(?:[A-ZĐ\u00c0-\u1ef9][^\s,;)]*|[\w-]+\.[a-z]{2,})(?:\s+[^\s,;)]+){0,6}))"
+    r"\s*\)?\.?$",
+    re.I,
+)
+# A source with a sentence in it ("..., huyện X hoàn thành 73,6% kế hoạch") is not a credit.
+_SENTENCE = re.compile(r",\s|\d+,\d+%|\./?$")
 # "Bài, ảnh: Quốc Hùng", "Tin, ảnh: ...", "Bài và ảnh: ...", "Tin: ...", "Bài: ...".
 LABELLED = re.compile(
     r"^(bài|tin|ảnh|bài và ảnh|tin và ảnh|bài, ảnh|tin, ảnh)\s*:\s*(?P<n>.+)$", re.I
@@ -26,8 +35,13 @@ _MAX_BYLINE = 90
 
 def credit_of(line: str) -> str | None:
     """The source named by a "Theo: X" / "Nguồn: X" line, else None."""
-    m = _CREDIT.match(line)
-    return m.group("src").strip() if m else None
+    m = _CREDIT.match(line.strip())
+    if not m:
+        return None
+    src = (m.group("src") or m.group("name")).strip().rstrip(".")
+    if m.group("name") and not (src[:1].isupper() or "." in src):
+        return None
+    return None if _SENTENCE.search(src) and len(src) > 40 else src
 
 
 def _is_name(text: str) -> bool:
