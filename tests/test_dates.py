@@ -114,3 +114,8 @@ def test_a_bare_date_bar_printing_today_is_skipped():
     )
     art = extract_article(html, "http://127.0.0.1/sharepoint/Pages/a.aspx")
     assert art.published is None or not art.published.startswith(now.date().isoformat())
+
+
+def test_iso_date_printed_next_to_the_title():
+    art = extract_article(_page(after_title="<p class='d'>2022-01-06 10:15</p>"), "http://x/")
+    assert art.published == "2022-01-06T10:15:00+07:00"

@@ -21,7 +21,9 @@ _CREDIT = re.compile(
 _SENTENCE = re.compile(r",\s|\d+,\d+%|\./?$")
 # "Bài, ảnh: Quốc Hùng", "Tin, ảnh: ...", "Bài và ảnh: ...", "Tin: ...", "Bài: ...".
 LABELLED = re.compile(
-    r"^(bài|tin|ảnh|bài và ảnh|tin và ảnh|bài, ảnh|tin, ảnh)\s*:\s*(?P<n>.+)$", re.I
+    r"^(bài|tin|ảnh|bài và ảnh|tin và ảnh|bài, ảnh|tin, ảnh|tác giả|người viết|nhóm phóng viên)"
+    r"\s*:\s*(?P<n>.+)$",
+    re.I,
 )
 # A name: 1-5 capitalised words or initials ("Q.", "Th."), e.g. "Chu Thanh Hoài", "Q. Hùng".
 _NAME = re.compile(r"^(?:[^\W\d_][\w]*\.?|[^\W\d_]{1,3}\.)(?:\s+(?:[^\W\d_][\w]*\.?)){0,4}$")

@@ -114,6 +114,8 @@ def _line_date(
         return None  # "Cập nhật:" label in its own span before the date
     prev = lines[i - 1][0] if i > 0 and len(lines[i - 1][0]) < 12 else ""
     nxt = lines[i + 1][0] if i + 1 < len(lines) and len(lines[i + 1][0]) < 24 else ""
+    if iso := parse_iso(text):  # some portals print "2022-01-06 10:15"
+        return iso
     window = f"{prev} {text} {nxt}"
     found = parse_vn(window, pos=len(prev) + 1)
     if found and found.start <= len(prev) + 1 + len(text):

@@ -94,6 +94,8 @@ def trailer_lines(body: HtmlElement, keep) -> list[str]:
     return found
 
 
+# Less text than this from precision mode: try recall mode (same figure as reject._MIN_BODY).
+_MIN_PRECISE = 150
 # Lines this long name their paragraph in the page without ambiguity.
 _ANCHOR_CHARS = 60
 # Longer elements are containers, not paragraphs: skip them when looking for a line's element.
@@ -140,16 +142,21 @@ def container_of(tree: HtmlElement, lines: list[str]) -> HtmlElement | None:
 
 
 def trafilatura_lines(tree: HtmlElement, url: str) -> list[str]:
-    """Main-content lines by trafilatura (precision mode, no comments, no metadata)."""
-    doc = trafilatura.bare_extraction(
-        tree,
-        url=url,
-        favor_precision=True,
-        include_comments=False,
-        include_tables=True,
-        with_metadata=False,
-    )
-    text = getattr(doc, "text", None) if doc is not None else None
+    """Main-content lines by trafilatura: precision mode first, recall mode if that finds
+    next to nothing (short stories on sparse old pages), never comments or metadata."""
+    for precision in (True, False):
+        doc = trafilatura.bare_extraction(
+            tree,
+            url=url,
+            favor_precision=precision,
+            favor_recall=not precision,
+            include_comments=False,
+            include_tables=True,
+            with_metadata=False,
+        )
+        text = getattr(doc, "text", None) if doc is not None else None
+        if text and len(text) >= _MIN_PRECISE:
+            return text.splitlines()
     return text.splitlines() if text else []
 
 
