@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import secrets
 from pathlib import Path
 from urllib.parse import quote
@@ -16,24 +15,13 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.sessions import SessionMiddleware
 
 from dvcrawl.storage.db import Database
-from dvcrawl.web import auth_routes, ops_routes, queue_routes, search_routes
+from dvcrawl.web import auth_routes, feeds_routes, ops_routes, queue_routes, search_routes
 from dvcrawl.web.render import render
 from dvcrawl.web.security import LoginLimiter, LoginRequired, SecurityHeaders
 
-log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).with_name("static")
 SESSION_COOKIE = "dvcrawl_session"
 SESSION_MAX_AGE = 12 * 3600  # one working day: staff sign in again each morning
-
-
-def _feeds_router():
-    """The feeds helper's router (public /feeds/...), when that module is installed."""
-    try:
-        from dvcrawl.web.feeds_routes import router
-    except ImportError:
-        log.warning("dvcrawl.web.feeds_routes is missing: /feeds/ is not served")
-        return None
-    return router
 
 
 def _install_handlers(app: FastAPI) -> None:
@@ -79,10 +67,8 @@ def create_app(
     app.add_middleware(GZipMiddleware, minimum_size=1000)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (auth_routes, queue_routes, search_routes, ops_routes):
+    # The feeds stay public: their router carries no sign-in dependency.
+    for module in (auth_routes, queue_routes, search_routes, ops_routes, feeds_routes):
         app.include_router(module.router)
-    feeds = _feeds_router()
-    if feeds is not None:
-        app.include_router(feeds)
     _install_handlers(app)
     return app
