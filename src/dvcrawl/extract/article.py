@@ -22,6 +22,7 @@ from dvcrawl.extract.generic import (
     block_lines,
     container_of,
     lead_lines,
+    styled_byline,
     trafilatura_lines,
     trailer_lines,
 )
@@ -118,6 +119,21 @@ def extract_article(
     return _extract_tree(tree, deepcopy(tree), url, selectors, forced)
 
 
+def _body_lines(
+    tree: HtmlElement, body: HtmlElement | None, url: str
+) -> tuple[HtmlElement | None, list[str]]:
+    """(container, raw lines): the known container's blocks, else trafilatura's choice widened
+    to the element holding its paragraphs."""
+    if body is not None:
+        return body, lead_lines(tree, body) + block_lines(body) + trailer_lines(body, is_tail_line)
+    unwrap_layout_tables(tree)
+    raw = trafilatura_lines(tree, url)
+    box = container_of(tree, raw)
+    if box is None:
+        return None, raw
+    return box, block_lines(box) + trailer_lines(box, is_tail_line)
+
+
 def _extract_tree(
     original: HtmlElement,
     tree: HtmlElement,
@@ -133,17 +149,12 @@ def _extract_tree(
     body = _container(tree, profile, content_selector)
     prune(tree, body, profile, exclude_selectors)
     published, method, doubtful = find_date(original, title_el, profile, pruned=tree)
-    if body is not None:
-        raw = lead_lines(tree, body) + block_lines(body) + trailer_lines(body, is_tail_line)
-    else:
-        unwrap_layout_tables(tree)
-        raw = trafilatura_lines(tree, url)
-        box = container_of(tree, raw)
-        if box is not None:
-            raw = block_lines(box) + trailer_lines(box, is_tail_line)
+    box, raw = _body_lines(tree, body, url)
     cleaned = clean_lines(raw, title, caps)
     reason = reject_reason(original, tree, title, cleaned)
     lines, author, credit = split_tail(cleaned)
+    if author is None and box is not None and lines and lines[-1] == styled_byline(box):
+        author, lines = lines[-1], lines[:-1]
     return ExtractedArticle(
         url=url,
         title=title,

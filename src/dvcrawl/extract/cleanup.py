@@ -12,7 +12,7 @@ from functools import lru_cache
 from lxml.cssselect import CSSSelector, SelectorError
 from lxml.html import HtmlElement
 
-from dvcrawl.extract.junk import BODY_HINT, JUNK_TAGS, PAGE_HINT, TAIL_HEADINGS
+from dvcrawl.extract.junk import BODY_HINT, JUNK_TAGS, PAGE_HINT, TAIL_HEADINGS, hint_of
 from dvcrawl.extract.text import key
 from dvcrawl.profiles import Profile
 
@@ -88,10 +88,6 @@ def unwrap_layout_tables(tree: HtmlElement) -> None:
             el.tag = "div"
 
 
-def _hint(el: HtmlElement) -> str:
-    return f"{el.get('class') or ''} {el.get('id') or ''}".strip()
-
-
 def _candidates(tree: HtmlElement, body: HtmlElement | None) -> list[HtmlElement]:
     """Junk elements by tag or class/id hint; page-furniture hints only outside the body."""
     inside = set(body.iter()) if body is not None else set()
@@ -102,7 +98,7 @@ def _candidates(tree: HtmlElement, body: HtmlElement | None) -> list[HtmlElement
         if not isinstance(el.tag, str):
             found.append(el)  # comments and processing instructions
             continue
-        hint = _hint(el)
+        hint = hint_of(el)
         if hint and (BODY_HINT.search(hint) or (el not in inside and PAGE_HINT.search(hint))):
             found.append(el)
     return found

@@ -15,7 +15,7 @@ from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
 from dvcrawl.extract.dates import VN_TZ, is_doubtful, parse_iso, parse_vn
-from dvcrawl.extract.junk import PAGE_HINT
+from dvcrawl.extract.junk import PAGE_HINT, hint_of
 from dvcrawl.profiles import Profile
 from dvcrawl.textnorm import fold
 
@@ -86,8 +86,7 @@ def _in_furniture(el: HtmlElement, title_el: HtmlElement | None) -> bool:
     A block that also holds the article title is the article's own header ("entry-header").
     """
     for anc in (el, *el.iterancestors()):
-        hint = f"{anc.get('class') or ''} {anc.get('id') or ''}"
-        if anc.tag in _FURNITURE_TAGS or PAGE_HINT.search(hint):
+        if anc.tag in _FURNITURE_TAGS or PAGE_HINT.search(hint_of(anc)):
             return title_el is None or title_el not in anc.iterdescendants()
     return False
 
@@ -108,12 +107,14 @@ def _line_date(
 ) -> str | None:
     """A date printed on line ``i`` (its time may sit on the next or previous short line)."""
     text, el = lines[i]
-    if len(text) > _MAX_DATE_LINE or _UPDATED.search(fold(text)) or _in_furniture(el, title_el):
+    if len(text) > _MAX_DATE_LINE or _in_furniture(el, title_el):
         return None
     if i > 0 and _UPDATED.search(fold(lines[i - 1][0][-20:])):
         return None  # "Cập nhật:" label in its own span before the date
     prev = lines[i - 1][0] if i > 0 and len(lines[i - 1][0]) < 12 else ""
     nxt = lines[i + 1][0] if i + 1 < len(lines) and len(lines[i + 1][0]) < 24 else ""
+    if marker := _UPDATED.search(fold(text)):  # "Ngày đăng: X | Cập nhật: Y" keeps X only
+        text, nxt = text[: marker.start()], ""
     if iso := parse_iso(text):  # some portals print "2022-01-06 10:15"
         return iso
     window = f"{prev} {text} {nxt}"

@@ -78,6 +78,26 @@ def lead_lines(tree: HtmlElement, body: HtmlElement) -> list[str]:
     return []
 
 
+# An author line set apart by style: bold/italic throughout or right-aligned, a few words.
+_BYLINE_WORDS = 8
+_EMPHASIS = ("b", "strong", "em", "i")
+
+
+def styled_byline(box: HtmlElement) -> str | None:
+    """The text of the container's last block if it is styled like a byline (bold or
+    right-aligned, short, no sentence end): how a person spots "Phòng Giáo dục Trung học"."""
+    blocks = [el for el in box.iter("p", "div") if el.text_content().strip()]
+    if not blocks:
+        return None
+    last = blocks[-1]
+    text = " ".join(last.text_content().split())
+    if len(text.split()) > _BYLINE_WORDS or text.endswith((".", ":", ";", "?", "!")):
+        return None
+    style = f"{last.get('style') or ''} {last.get('align') or ''}".replace(" ", "").lower()
+    emphasised = " ".join("".join(e.text_content() for e in last.iter(*_EMPHASIS)).split())
+    return text if "right" in style or emphasised == text else None
+
+
 def trailer_lines(body: HtmlElement, keep) -> list[str]:
     """Byline/credit lines printed right after the body container ("p.author", "p.source").
 

@@ -127,6 +127,17 @@ BODY_HINT = re.compile(
     r"|xemnhieu|addthis|sharethis)(?:$|[\s_-])",
     re.I,
 )
+# A lower-case letter followed by a capital: where ASP.NET/DNN class names join words
+# ("HeaderPane", "DateToday", "dnnCURRENTDATE").
+_CAMEL = re.compile(r"([a-z])([A-Z])")
+
+
+def hint_of(el) -> str:
+    """An element's class and id as hint words: "dnn_HeaderPane" -> "dnn_Header Pane"."""
+    raw = f"{el.get('class') or ''} {el.get('id') or ''}".strip()
+    return _CAMEL.sub(r"\1 \2", raw) if raw else ""
+
+
 # Tags whose whole subtree is junk on every portal.
 JUNK_TAGS = (
     "script",

@@ -11,7 +11,7 @@ import re
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
-from dvcrawl.extract.junk import BODY_HINT, PAGE_HINT
+from dvcrawl.extract.junk import BODY_HINT, PAGE_HINT, hint_of
 from dvcrawl.extract.text import clean_line, key
 from dvcrawl.profiles import Profile
 
@@ -26,6 +26,11 @@ _SITE_NAME = re.compile(
     r"|thông tin điện tử)",
     re.I,
 )
+# A <title> made of a breadcrumb ("Sở Giáo dục > Tin tức > Chi tiết") names no article.
+_BREADCRUMB = re.compile(r"\s[>»]\s")
+_GENERIC_TITLES = frozenset(
+    {"chi tiết", "chi tiết tin", "chi tiết bài viết", "tin tức", "bài viết"}
+)
 # Stricter: a whole heading that is a portal name ("Cổng thông tin điện tử tỉnh Hà Nam"), as
 # printed in logo h1s. Article titles may start with "Ban Dân vận" or "Báo cáo", so not those.
 _SITE_HEADING = re.compile(
@@ -35,7 +40,8 @@ _SITE_HEADING = re.compile(
 _H1 = CSSSelector("h1")
 # Where a title taken from metadata is printed on the page (for the date next to it).
 _PRINTED = CSSSelector(
-    "h1, h2, h3, h4, [class*='title'], [class*='Title'], [class*='tieu-de'], [class*='tieude']"
+    "h1, h2, h3, h4, [class*='title'], [class*='Title'], [class*='tieu-de'], [class*='tieude'],"
+    " [class*='Head'], [class*='headline']"
 )
 _OG_TITLE = CSSSelector("meta[property='og:title'], meta[name='twitter:title']")
 _SITE = CSSSelector("meta[property='og:site_name']")
@@ -93,6 +99,8 @@ def find_title(tree: HtmlElement, profile: Profile | None) -> tuple[str, HtmlEle
     og = strip_suffix(_meta(_OG_TITLE, tree), site)
     page = _TITLE(tree)
     page_title = strip_suffix(clean_line(page[0].text_content()), site) if page else ""
+    if _BREADCRUMB.search(page_title) or key(page_title) in _GENERIC_TITLES:
+        page_title = ""  # "Sở GD&ĐT > Tin tức > Chi tiết": the same on every article
     refs = [key(t) for t in (og, page_title) if t and not _SITE_HEADING.match(key(t))]
     candidates = profile.select("title", tree) if profile else []
     candidates += [h for h in _H1(tree) if h not in candidates]
@@ -115,7 +123,7 @@ def find_title(tree: HtmlElement, profile: Profile | None) -> tuple[str, HtmlEle
 
 def _in_furniture(el: HtmlElement) -> bool:
     for anc in (el, *el.iterancestors()):
-        hint = f"{anc.get('class') or ''} {anc.get('id') or ''}"
+        hint = hint_of(anc)
         if anc.tag in _FURNITURE or PAGE_HINT.search(hint) or BODY_HINT.search(hint):
             return True
     return False
