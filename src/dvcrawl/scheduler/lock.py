@@ -80,6 +80,7 @@ class AdvisoryLock:
     def __init__(self, url) -> None:
         self.engine = create_engine(url, poolclass=NullPool)
         self.description = f"PostgreSQL advisory lock {ADVISORY_KEY}"
+        self.unreachable = False  # the last attempt failed for want of a database, not the lock
         self._conn: Connection | None = None
 
     def acquire(self) -> bool:
@@ -87,10 +88,13 @@ class AdvisoryLock:
             return True
         try:
             conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+            got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": ADVISORY_KEY})
+            got = got.scalar()
         except SQLAlchemyError as exc:
-            log.warning("cannot reach the database for the scheduler lock: %s", exc)
+            self.unreachable = True
+            log.debug("cannot reach the database for the scheduler lock: %s", exc)
             return False
-        got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": ADVISORY_KEY}).scalar()
+        self.unreachable = False
         if not got:
             conn.close()
             return False

@@ -26,7 +26,7 @@ from dvcrawl.health import failure_streak
 from dvcrawl.scheduler import jobs, remote
 from dvcrawl.scheduler.backoff import backoff_delay
 from dvcrawl.scheduler.feedkeeper import FeedKeeper
-from dvcrawl.scheduler.isolation import ChildSupervisor
+from dvcrawl.scheduler.isolation import ChildResult, ChildSupervisor
 from dvcrawl.scheduler.lock import lock_for
 from dvcrawl.scheduler.runs import close_run, close_stale_runs, open_run
 from dvcrawl.scheduler.sourcefile import SourcesFile
@@ -75,6 +75,9 @@ class SchedulerService:
         self.db: Database | None = None
         self.scheduler: BackgroundScheduler | None = None
         self.feeds: FeedKeeper | None = None
+        # Runs whose row could not be closed (database away when they ended): retried later.
+        self._unclosed: list[tuple[int, ChildResult]] = []
+        self._unclosed_lock = threading.Lock()
 
     # -- control -------------------------------------------------------------------------
     def request_stop(self, *_args) -> None:
@@ -105,13 +108,15 @@ class SchedulerService:
         if lock.acquire():
             return True
         where = f"another scheduler is active on this database ({lock.description})"
+        if getattr(lock, "unreachable", False):
+            where = "the database is unreachable"
         if not self.opts.standby:
             print(f"dvcrawl schedule: {where}; exiting (--no-standby)", file=sys.stderr)
             return False
         print(f"dvcrawl schedule: {where}; waiting as a standby", file=sys.stderr, flush=True)
         while not self._stop.wait(self.opts.lock_poll):
             if lock.acquire():
-                log.warning("the active scheduler is gone: taking over")
+                log.warning("holding the scheduler lock: taking over")
                 return True
         return False
 
@@ -152,6 +157,7 @@ class SchedulerService:
             ticks += 1
             try:
                 if ticks % int(FEEDS_POLL / TICK) == 0:
+                    self._close_unclosed()
                     self.feeds.rebuild_if_new()
                 if self._reload.is_set() or self.sources.changed():
                     self._reload.clear()
@@ -161,6 +167,19 @@ class SchedulerService:
                     self._regain(lock)
             except (SQLAlchemyError, DvcrawlError) as exc:
                 log.error("scheduler housekeeping failed (will retry): %s", exc)
+
+    def _close_unclosed(self) -> None:
+        """Close the rows of runs that ended while the database was away (oldest first)."""
+        with self._unclosed_lock:
+            pending, self._unclosed = self._unclosed, []
+        for i, (run_id, result) in enumerate(pending):
+            try:
+                close_run(self.db, run_id, result)
+            except (SQLAlchemyError, DvcrawlError):
+                with self._unclosed_lock:
+                    self._unclosed[:0] = pending[i:]
+                return
+            log.info("run %d closed after the database came back", run_id)
 
     def _regain(self, lock) -> None:
         """The lock's connection was lost: pause until we hold the lock again."""
@@ -180,6 +199,7 @@ class SchedulerService:
         else:
             self.children.stop_all()
         jobs.set_service(None)
+        self._close_unclosed()
         if self.feeds is not None and self.scheduler is not None:
             self.feeds.rebuild_if_new()  # what the stopped crawls stored before they stopped
 
@@ -228,7 +248,9 @@ class SchedulerService:
         try:
             outcome = close_run(self.db, run_id, result)
         except (SQLAlchemyError, DvcrawlError) as exc:
-            log.error("crawl of %s ended but its run row could not be closed: %s", source_id, exc)
+            log.error("crawl of %s ended; its run row will be closed later: %s", source_id, exc)
+            with self._unclosed_lock:
+                self._unclosed.append((run_id, result))
             return
         log.info(
             "crawl of %s: %s, %d new%s",
