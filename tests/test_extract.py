@@ -203,3 +203,19 @@ def test_configuration_mistakes_are_named():
 )
 def test_credit_lines(line, credit):
     assert credit_of(line) == credit
+
+
+def test_logo_h1_of_the_portal_is_not_the_title():
+    html = (
+        "<html><head><title>ĐẢNG BỘ TỈNH HÀ TĨNH</title></head><body><div class='logo'>"
+        "<h1>ĐẢNG BỘ TỈNH HÀ TĨNH</h1></div><div class='main'><h1>Hội Nông dân xã vận động"
+        " hội viên hiến đất</h1><div class='body'><p>" + PARA * 4 + "</p></div></div></body></html>"
+    )
+    assert extract_article(html, "http://127.0.0.1/a").title == (
+        "Hội Nông dân xã vận động hội viên hiến đất"
+    )
+
+
+def test_utf8_bytes_labelled_as_a_legacy_charset():
+    data = _article(charset="windows-1252").encode("utf-8")
+    assert extract_article(data, "http://127.0.0.1/a").title == "Hiến đất làm đường ở xã Thạch Đài"

@@ -23,14 +23,16 @@ def looks_binary(data: bytes) -> bool:
 
 
 def decode_html(data: bytes) -> str:
-    """Decode page bytes: the declared charset if it decodes cleanly, then UTF-8, then a guess.
+    """Decode page bytes: UTF-8 if they are valid UTF-8, else the declared charset, else a guess.
 
-    Vietnamese portals mislabel their encoding often (a cp1258 page saying utf-8, or none at all),
-    so a declared charset that fails to decode is not trusted.
+    Vietnamese portals mislabel their encoding often (a cp1258 page saying utf-8, a utf-8 page
+    saying windows-1252, or none at all). Legacy-encoded Vietnamese is practically never valid
+    UTF-8, so a clean UTF-8 decode wins over any label; a label that fails is not trusted.
     """
     match = _META_CHARSET.search(data[:4096])
-    candidates = [match.group(1).decode("ascii", "ignore").lower()] if match else []
-    candidates.append("utf-8")
+    candidates = ["utf-8"]
+    if match:
+        candidates.append(match.group(1).decode("ascii", "ignore").lower())
     for enc in candidates:
         try:
             return data.decode(enc)

@@ -26,6 +26,10 @@ _SITE_NAME = re.compile(
     r"|thông tin điện tử)",
     re.I,
 )
+# class/id words of logo and banner blocks: "logo", "brand", "site-title", "site-name", "banner".
+_LOGO_HINT = re.compile(
+    r"(?:^|[\s_-])(logo|brand|site-title|site-name|sitename|sitetitle|banner)(?:$|[\s_-])", re.I
+)
 # A <title> made of a breadcrumb ("Sở Giáo dục > Tin tức > Chi tiết") names no article.
 _BREADCRUMB = re.compile(r"\s[>»]\s")
 _GENERIC_TITLES = frozenset(
@@ -84,7 +88,12 @@ def _usable(candidates: list[HtmlElement], site: str) -> list[tuple[str, HtmlEle
     for el in candidates:
         text = strip_suffix(clean_line(el.text_content()), site)
         k = key(text)
-        if len(text) >= _MIN_TITLE and not _SITE_HEADING.match(k) and k != key(site):
+        if (
+            len(text) >= _MIN_TITLE
+            and not _SITE_HEADING.match(k)
+            and k != key(site)
+            and not _in_logo(el)
+        ):
             usable.append((text, el))
     return usable
 
@@ -119,6 +128,13 @@ def find_title(tree: HtmlElement, profile: Profile | None) -> tuple[str, HtmlEle
     if page_title and not _SITE_HEADING.match(key(page_title)):
         return page_title, _printed(tree, page_title)
     return styled[0] if styled else ("", None)
+
+
+def _in_logo(el: HtmlElement) -> bool:
+    """Inside the site's logo or banner (where old portals put an h1 with the portal name)."""
+    return any(
+        anc.tag == "a" or _LOGO_HINT.search(hint_of(anc)) for anc in (el, *el.iterancestors())
+    )
 
 
 def _in_furniture(el: HtmlElement) -> bool:
