@@ -219,3 +219,14 @@ def test_logo_h1_of_the_portal_is_not_the_title():
 def test_utf8_bytes_labelled_as_a_legacy_charset():
     data = _article(charset="windows-1252").encode("utf-8")
     assert extract_article(data, "http://127.0.0.1/a").title == "Hiến đất làm đường ở xã Thạch Đài"
+
+
+def test_sentences_starting_with_a_toolbar_word_are_kept():
+    first = "Chia sẻ với phóng viên, ông Lê Văn Tứ cho biết mô hình đã lan ra ba thôn"
+    html = (
+        "<html><body><h1>Mô hình hiến đất làm đường ở xã Sơn Tây</h1><div class='entry-content'>"
+        f"<p>{first}</p><p>{PARA * 3}</p><p>Chia sẻ:</p><p>Bình luận (3)</p></div></body></html>"
+    )
+    text = extract_article(html, "http://127.0.0.1/a").text
+    assert text.splitlines()[0] == first
+    assert "Chia sẻ:" not in text and "Bình luận" not in text

@@ -99,10 +99,11 @@ TAIL_HEADINGS = frozenset(
 )
 
 # Lines that only carry a count or a label with a value: "Bình luận: 0", "Lượt xem: 1.234",
-# "Kết nối tạp chí: ...", "Tags: ...", "Từ khóa: ...".
+# "Kết nối tạp chí: ...", "Tags: ...", "Từ khóa: ...". The label must stand alone or take a
+# colon/bracket/number: "Chia sẻ với phóng viên, ông A cho biết ..." is a sentence.
 JUNK_LINE = re.compile(
     r"^(bình luận|lượt xem|lượt đọc|số lượt xem|views?|kết nối tạp chí|tags?|từ khóa|từ khoá"
-    r"|chia sẻ|share|tải về|file đính kèm|in bài|cỡ chữ)\s*[:(]?\s*[\d.,]*\s*\)?\s*(.{0,80})$",
+    r"|chia sẻ|share|tải về|file đính kèm|in bài|cỡ chữ)\s*(?:[:(]\s*(?:[\d.,]+\)?|[^.]{0,80})|\d[\d.,]*)?$",
     re.I,
 )
 # An image file name printed as text: "Toàn cảnh hội nghị tại điểm cầu huyện Lý Nhân.png".
