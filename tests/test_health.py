@@ -82,6 +82,20 @@ def test_no_articles_alarm_only_when_source_usually_has_some(db):
     assert [a for a in alarms if a.startswith("no-articles")], alarms
 
 
+def test_no_alarm_when_the_listing_showed_only_known_articles(db):
+    """An incremental run that downloads nothing because all links are known is healthy."""
+    with db.session() as s:
+        for m in (50, 40, 30):
+            add_run(s, m, pages_fetched=9, articles_new=2, stats={"articles_seen": 8})
+        quiet = {"articles_seen": 0, "dvcrawl/article_known_skipped": 12}
+        add_run(s, 10, pages_fetched=3, articles_new=0, stats=quiet)
+        add_run(s, 60, pages_fetched=1, articles_new=0, stats={"articles_seen": 0}, source_id="x")
+    assert one(db).alarms == []
+    with db.session() as s:  # a listing answering 304 Not Modified is no evidence either
+        add_run(s, 5, pages_fetched=1, stats={"dvcrawl/listing_not_modified": 1})
+    assert one(db).alarms == []
+
+
 def test_no_alarm_for_quiet_source_or_when_articles_seen(db):
     with db.session() as s:
         for m in (50, 40, 30, 10):
@@ -93,7 +107,8 @@ def test_no_alarm_for_quiet_source_or_when_articles_seen(db):
 def test_start_url_404_alarm(db):
     status = {"http://127.0.0.1/dan-van/": 404, "http://127.0.0.1/": 200}
     with db.session() as s:
-        add_run(s, 10, stats={"start_url_status": status})
+        add_run(s, 20, stats={"dvcrawl/start_url_status": {"http://127.0.0.1/": 200}})
+        add_run(s, 10, stats={"dvcrawl/start_url_status": status})
     alarms = one(db).alarms
     assert alarms == ["start-url-gone: http://127.0.0.1/dan-van/ answers 404"]
 

@@ -91,23 +91,29 @@ def failure_streak(session: Session, source_id: str) -> int:
     return streak_of(run.status for run in recent_runs(session, source_id))
 
 
-def _seen(run: CrawlRun) -> int:
-    """Articles a run saw: the runner's "articles_seen" stat, else the new ones it stored."""
+def _found(run: CrawlRun) -> int | None:
+    """Article links a run found on the listings (new or already known), None if unknowable.
+
+    The runner stores Scrapy's stats verbatim plus "articles_seen" (articles downloaded); the
+    spider counts known articles it skipped as "dvcrawl/article_known_skipped". A listing that
+    answered 304 Not Modified says nothing about the portal, so such a run is no evidence.
+    """
     stats = run.stats or {}
-    value = stats.get("articles_seen")
-    return int(value) if isinstance(value, int | float) else int(run.articles_new or 0)
+    if stats.get("dvcrawl/listing_not_modified"):
+        return None
+    seen = stats.get("articles_seen", run.articles_new or 0)
+    known = stats.get("dvcrawl/article_known_skipped", 0)
+    return int(seen or 0) + int(known or 0)
 
 
 def no_articles_alarm(runs: Sequence[CrawlRun]) -> str | None:
     """The last ok run found nothing on a source whose earlier runs usually found something."""
-    ok = [r for r in runs if r.status == "ok"]
+    ok = [r for r in runs if r.status == "ok" and _found(r) is not None]
     if len(ok) < 1 + MIN_EARLIER_RUNS:
         return None
     last, earlier = ok[0], ok[1:]
-    found_nothing = (last.articles_new or 0) == 0 and (
-        (last.pages_fetched or 0) == 0 or _seen(last) == 0
-    )
-    usual = statistics.median(_seen(r) for r in earlier)
+    found_nothing = (last.pages_fetched or 0) == 0 or _found(last) == 0
+    usual = statistics.median(_found(r) for r in earlier)
     if found_nothing and usual > 0:
         return f"no-articles: the last run found no article (earlier runs: median {usual:g})"
     return None
@@ -116,7 +122,9 @@ def no_articles_alarm(runs: Sequence[CrawlRun]) -> str | None:
 def start_url_alarms(runs: Sequence[CrawlRun]) -> list[str]:
     """Start URLs that answered 404/410 in the newest run that checked them."""
     for run in runs:
-        statuses = (run.stats or {}).get("start_url_status")
+        stats = run.stats or {}
+        # "dvcrawl/start_url_status" as the spider's Scrapy stats name it; the short key too.
+        statuses = stats.get("start_url_status") or stats.get("dvcrawl/start_url_status")
         if isinstance(statuses, dict) and statuses:
             return [
                 f"start-url-gone: {url} answers {code}"

@@ -222,6 +222,9 @@ class SchedulerService:
     def _child_env(self) -> dict[str, str]:
         env = dict(os.environ)
         env.update(DVCRAWL_DB_URL=self.opts.db_url, PYTHONUNBUFFERED="1")
+        # glibc reserves 64 MB of address space per malloc arena (up to 8 per core); under the
+        # RLIMIT_AS cap that reservation, not real use, would count. Two arenas are plenty.
+        env.setdefault("MALLOC_ARENA_MAX", "2")
         env["DVCRAWL_SOURCES"] = str(self.sources.snapshot)
         return env
 
