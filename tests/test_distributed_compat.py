@@ -7,6 +7,7 @@ turned into errors, and round-trips a request through Redis.
 from __future__ import annotations
 
 import inspect
+import pickle
 import warnings
 
 import pytest
@@ -62,7 +63,10 @@ def test_scheduler_dupefilter_queue_round_trip_without_deprecations(sqlite_url, 
         warnings.simplefilter("error", ScrapyDeprecationWarning)
         warnings.simplefilter("error", DeprecationWarning)
         scheduler = load_object(scheduler_cls).from_crawler(crawler)
-        scheduler.open(spider)
+        leftover = scrapy.Request("http://127.0.0.1:9/left", callback=spider.parse_listing)
+        client.zadd(keys.requests, {pickle.dumps(leftover.to_dict(spider=spider)): 0})
+        scheduler.open(spider)  # resumes a crawl with a request in the queue
+        assert scheduler.next_request().url == leftover.url
         request = scrapy.Request(
             "http://127.0.0.1:9/a", callback=spider.parse_article, meta={"dv_job": 7}
         )
@@ -74,9 +78,9 @@ def test_scheduler_dupefilter_queue_round_trip_without_deprecations(sqlite_url, 
     assert popped.callback == spider.parse_article  # serialised by name, rebound on pop
     assert popped.meta["dv_job"] == 7
     # a popped request waits in this worker's processing hash until acknowledged
-    assert client.hlen(keys.processing("compat-worker")) == 1
+    assert client.hlen(keys.processing("compat-worker")) == 2  # the leftover and this one
     spider.tracker.release(popped.meta[TICKET])
-    assert client.hlen(keys.processing("compat-worker")) == 0
+    assert client.hlen(keys.processing("compat-worker")) == 1  # only the leftover remains
     assert client.hget(keys.run(7), "pending") == b"0"
 
 

@@ -67,6 +67,25 @@ def test_seen_is_per_crawl_job(redis_keys):
     assert df.request_seen(scrapy.Request("http://127.0.0.1:9/", meta={"dv_job": 2})) is False
 
 
+def test_spellings_of_one_page_are_one_request_but_a_redirect_is_not(redis_keys):
+    client, keys = redis_keys
+    df = ExpiringDupeFilter(client, keys.seen, ttl=60)
+    assert df.request_seen(scrapy.Request("http://127.0.0.1:9/bai/", meta={"dv_job": 1})) is False
+    assert df.request_seen(scrapy.Request("http://127.0.0.1:9/bai", meta={"dv_job": 1})) is True
+    # /bai -> /bai/ must be fetched after the redirect, though its canonical URL was seen
+    moved = {"dv_job": 1, "redirect_urls": ["http://127.0.0.1:9/bai"]}
+    assert df.request_seen(scrapy.Request("http://127.0.0.1:9/bai/", meta=moved)) is False
+    # and so must /tin/ -> /tin, whose exact URL is the canonical one already seen
+    assert df.request_seen(scrapy.Request("http://127.0.0.1:9/tin/", meta={"dv_job": 1})) is False
+    moved = {"dv_job": 1, "redirect_urls": ["http://127.0.0.1:9/tin/"]}
+    assert df.request_seen(scrapy.Request("http://127.0.0.1:9/tin", meta=moved)) is False
+    # a redirect elsewhere is the page it lands on: / -> /Pages/default.aspx, linked too
+    moved = {"dv_job": 1, "redirect_urls": ["http://127.0.0.1:9/"]}
+    home = "http://127.0.0.1:9/Pages/default.aspx"
+    assert df.request_seen(scrapy.Request(home, meta=moved)) is False
+    assert df.request_seen(scrapy.Request(home, meta={"dv_job": 1})) is True
+
+
 def test_bad_ttl_is_refused(redis_keys):
     client, keys = redis_keys
     with pytest.raises(ValueError, match="DVCRAWL_SEEN_TTL"):

@@ -15,6 +15,8 @@ import time
 
 from scrapy_redis.dupefilter import RFPDupeFilter
 
+from dvcrawl.urls import canonicalize
+
 SEEN_TTL_SETTING = "DVCRAWL_SEEN_TTL"
 # A day: far longer than one crawl of a portal (minutes), far shorter than "forever".
 DEFAULT_SEEN_TTL = 24 * 3600
@@ -51,8 +53,20 @@ class ExpiringDupeFilter(RFPDupeFilter):
         return f"{self.key}:{bucket}", f"{self.key}:{bucket - 1}"
 
     def request_fingerprint(self, request) -> str:
+        """Job + canonical URL: ``/a`` and ``/a/`` linked from two listings are one page.
+
+        That is the PortalSpider's own rule (``first_request``), shared by every worker. A
+        redirect to another spelling of the same page (``/a`` -> ``/a/``) would filter itself,
+        so it gets a namespace of its own; a redirect elsewhere (``/`` -> ``/Pages/default.aspx``)
+        is filtered like a link to its target.
+        """
         job = request.meta.get("dv_job", "")
-        return hashlib.sha1(f"{job}|{super().request_fingerprint(request)}".encode()).hexdigest()
+        url = canonicalize(request.url) or request.url
+        before = request.meta.get("redirect_urls") or []
+        if before and (canonicalize(before[-1]) or before[-1]) == url:
+            url = f"respelled {request.url}"  # /a/ -> /a: not a repeat of itself
+        key = f"{job}|{request.method}|{url}|{(request.body or b'').hex()}"
+        return hashlib.sha1(key.encode()).hexdigest()
 
     def request_seen(self, request) -> bool:
         current, previous = self.bucket_keys()

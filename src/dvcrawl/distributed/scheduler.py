@@ -4,13 +4,15 @@ Differences from ``scrapy_redis.scheduler.Scheduler`` (kept small on purpose):
 - the queue is :class:`ReliablePriorityQueue` with this worker's processing hash;
 - a request counts as pending for its run *before* it is pushed (so a fast peer that finishes
   it cannot see the run at zero too early);
-- no ``spider=`` argument to the stats collector (deprecated since Scrapy 2.13);
+- no ``spider=`` argument to the stats collector and no ``Spider.log()`` (both deprecated
+  since Scrapy 2.13), hence ``open`` and ``next_request`` are re-stated here;
 - a request re-scheduled by Scrapy (retry, redirect) or yielded by a page releases the ticket
   of the request it came from, once it is safely in the queue.
 """
 
 from __future__ import annotations
 
+from scrapy.utils.misc import load_object
 from scrapy_redis.scheduler import Scheduler
 
 from dvcrawl.distributed.queue import TICKET
@@ -19,8 +21,21 @@ from dvcrawl.distributed.tracker import JOB, PARENT
 
 class DistributedScheduler(Scheduler):
     def open(self, spider) -> None:
-        super().open(spider)
+        # Not super(): scrapy-redis logs through Spider.log(), deprecated in Scrapy 2.13.
+        self.spider = spider
+        self.queue = load_object(self.queue_cls)(
+            server=self.server,
+            spider=spider,
+            key=self.queue_key % {"spider": spider.name},
+            serializer=self.serializer,
+        )
         self.queue.processing_key = spider.keys.processing(spider.worker_id)
+        if not self.df:
+            self.df = load_object(self.dupefilter_cls).from_spider(spider)
+        if self.flush_on_start:
+            self.flush()
+        if len(self.queue):
+            spider.logger.info("Resuming crawl (%d requests scheduled)", len(self.queue))
         self.tracker = spider.tracker
 
     def enqueue_request(self, request) -> bool:

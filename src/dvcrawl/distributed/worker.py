@@ -51,6 +51,7 @@ def worker_settings(redis_url: str, keys: Keys, seen_ttl: float) -> dict:
         "SPIDER_MIDDLEWARES": {f"{PKG}.tracker.AckMiddleware": 10},
         # A worker runs for months: the per-run page cap of `dvcrawl crawl` does not apply.
         "CLOSESPIDER_PAGECOUNT": 0,
+        "LOG_INSTALL_ROOT_HANDLER": False,  # dvcrawl.cli set up logging already
     }
 
 
@@ -71,7 +72,7 @@ def run_worker(
     settings = build_settings(db_url, worker_settings(redis_url, keys, seen_ttl_from_env()))
     for key, value in (overrides or {}).items():
         settings.set(key, value, priority="cmdline")
-    process = CrawlerProcess(settings, install_root_handler=False)
+    process = CrawlerProcess(settings)
     process.crawl(
         WorkerSpider,
         db=db,
