@@ -230,3 +230,22 @@ def test_sentences_starting_with_a_toolbar_word_are_kept():
     text = extract_article(html, "http://127.0.0.1/a").text
     assert text.splitlines()[0] == first
     assert "Chia sẻ:" not in text and "Bình luận" not in text
+
+
+@pytest.mark.parametrize("as_bytes", [False, True])
+def test_xhtml_with_an_xml_declaration(as_bytes):
+    html = (
+        '<?xml version="1.0" encoding="utf-8"?><html xmlns="http://www.w3.org/1999/xhtml"><body>'
+        "<h1>Hội nghị tổng kết công tác dân vận</h1><div class='entry-content'><p>"
+        + PARA * 3
+        + "</p></div></body></html>"
+    )
+    art = extract_article(html.encode() if as_bytes else html, "http://127.0.0.1/a")
+    assert art.is_article and art.title == "Hội nghị tổng kết công tác dân vận"
+
+
+def test_pathological_markup_does_not_crash():
+    deep = "<div>" * 5000 + PARA + "</div>" * 5000
+    for html in (deep, "<?php echo 1; ?>", "<html><body><!-- x --></body></html>", "\ufeff"):
+        art = extract_article(html, "http://127.0.0.1/a")
+        assert art.reject_reason in (None, "empty")

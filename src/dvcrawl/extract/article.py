@@ -7,6 +7,7 @@ the byline and "Theo:" credit apart, and say when the page is no article at all.
 
 from __future__ import annotations
 
+import re
 from copy import deepcopy
 from dataclasses import asdict, dataclass
 
@@ -34,6 +35,8 @@ from dvcrawl.profiles import Profile, by_name, detect
 from dvcrawl.textnorm import nfc
 
 _CANONICAL = CSSSelector("link[rel='canonical']")
+# '<?xml version="1.0" encoding="utf-8"?>' at the top of XHTML pages (and a BOM before it).
+_XML_DECLARATION = re.compile(r"^\ufeff?\s*<\?xml[^>]*\?>")
 # A container with less text than this is a wrong match (an empty rich-text field).
 _MIN_CONTAINER = 200
 
@@ -111,6 +114,7 @@ def extract_article(
         html = decode_html(html)
     if "\x00" in html[:2048]:
         return _rejected(url, "binary")
+    html = _XML_DECLARATION.sub("", html, count=1)  # lxml refuses str with an encoding decl
     tree = _parse(nfc(html)) if html.strip() else None
     if tree is None:
         return _rejected(url, "empty")

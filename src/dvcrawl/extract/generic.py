@@ -9,6 +9,7 @@ finds the main content.
 from __future__ import annotations
 
 import trafilatura
+from lxml import etree
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
@@ -181,7 +182,10 @@ def trafilatura_lines(tree: HtmlElement, url: str) -> list[str]:
 
 
 def block_lines(root: HtmlElement) -> list[str]:
-    """The text of ``root`` split at block boundaries, in document order."""
+    """The text of ``root`` split at block boundaries, in document order.
+
+    Walks with lxml's iterwalk rather than recursion: broken portal markup nests thousands deep.
+    """
     out: list[str] = []
     buf: list[str] = []
 
@@ -190,20 +194,14 @@ def block_lines(root: HtmlElement) -> list[str]:
             out.append("".join(buf))
             buf.clear()
 
-    def walk(node: HtmlElement, with_tail: bool = True) -> None:
+    for event, node in etree.iterwalk(root, events=("start", "end")):
         is_el = isinstance(node.tag, str)
-        block = is_el and node.tag in _BLOCK
-        if block:
+        if is_el and node.tag in _BLOCK:
             flush()
-        if is_el and node.text:
-            buf.append(node.text)
-        for child in node:
-            walk(child)
-        if block:
-            flush()
-        if with_tail and node.tail:
+        if event == "start":
+            if is_el and node.text:
+                buf.append(node.text)
+        elif node is not root and node.tail:
             buf.append(node.tail)
-
-    walk(root, with_tail=False)
     flush()
     return out
