@@ -24,57 +24,42 @@ def _positive_int(text: str) -> int:
     return int(text)
 
 
+# (flag, type, default, help) of the duration and number options; the defaults are where
+# ScheduleOptions explains them.
+_TUNING = (
+    ("--every", _duration, "30m", "interval of sources that set none (default: 30m)"),
+    ("--timeout", _duration, "15m",
+     "wall-clock limit of one crawl (default: 15m; a source's own 'timeout' key wins)"),
+    ("--memory-mb", _positive_int, 1024,
+     "address-space cap of one crawl child in MB (default: 1024)"),
+    ("--workers", _positive_int, 4, "crawls running at once (default: 4)"),
+    ("--lock-poll", _duration, "5s", "how often a standby tries to take over (default: 5s)"),
+    ("--grace", _duration, "10s",
+     "time a crawl gets to stop after SIGTERM before SIGKILL (default: 10s)"),
+)  # fmt: skip
+
+
 def register(subparsers) -> None:
     p = subparsers.add_parser(
         "schedule",
         help="run the scheduler in the foreground until SIGINT/SIGTERM",
         description="Crawl each source on its interval, each crawl in a child process with a "
-        "timeout and a memory cap, and rebuild the feeds after each crawl that stored "
-        "something. SIGHUP re-reads the sources file. With $DVCRAWL_REDIS_URL set, due crawls "
-        "are handed to `dvcrawl worker` processes instead. See docs/operators.md.",
+        "timeout and a memory cap, and rebuild the feeds as soon as crawls store something. "
+        "SIGHUP re-reads the sources file. With $DVCRAWL_REDIS_URL set, due crawls are "
+        "handed to `dvcrawl worker` processes instead. See docs/operators.md.",
     )
     add_sources_arg(p)
     add_db_arg(p)
     p.add_argument("--feeds-out", metavar="DIR", help="rebuild the feeds into DIR")
     p.add_argument("--base-url", metavar="URL", help="public URL of the feeds directory")
-    p.add_argument(
-        "--every",
-        type=_duration,
-        default="30m",
-        help="interval of sources that set none (default: 30m)",
-    )
-    p.add_argument(
-        "--timeout",
-        type=_duration,
-        default="15m",
-        help="wall-clock limit of one crawl (default: 15m; a source's own 'timeout' key wins)",
-    )
-    p.add_argument(
-        "--memory-mb",
-        type=_positive_int,
-        default=1024,
-        help="address-space cap of one crawl child in MB (default: 1024)",
-    )
-    p.add_argument(
-        "--workers", type=_positive_int, default=4, help="crawls running at once (default: 4)"
-    )
+    for flag, kind, default, text in _TUNING:
+        metavar = "DURATION" if kind is _duration else "N"
+        p.add_argument(flag, type=kind, default=default, metavar=metavar, help=text)
     p.add_argument(
         "--no-standby",
         dest="standby",
         action="store_false",
         help="exit when another scheduler holds the lock instead of waiting",
-    )
-    p.add_argument(
-        "--lock-poll",
-        type=_duration,
-        default="5s",
-        help="how often a standby tries to take over (default: 5s)",
-    )
-    p.add_argument(
-        "--grace",
-        type=_duration,
-        default="10s",
-        help="time a crawl gets to stop after SIGTERM before SIGKILL (default: 10s)",
     )
     p.add_argument(
         "--crawl-command",

@@ -121,6 +121,8 @@ class SchedulerService:
         return False
 
     def _start_scheduler(self) -> None:
+        if self.sources.changed():  # edited while we waited as a standby
+            self.sources.reload()
         stale = close_stale_runs(self.db)
         if stale:
             log.warning("closed %d run(s) a previous scheduler left open", stale)
