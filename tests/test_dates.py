@@ -119,3 +119,13 @@ def test_a_bare_date_bar_printing_today_is_skipped():
 def test_iso_date_printed_next_to_the_title():
     art = extract_article(_page(after_title="<p class='d'>2022-01-06 10:15</p>"), "http://x/")
     assert art.published == "2022-01-06T10:15:00+07:00"
+
+
+def test_date_only_metadata_takes_the_printed_time_of_the_same_day():
+    head = '<meta property="article:published_time" content="2023-09-07">'
+    art = extract_article(_page(head=head, after_title="<div>07/09/2023 08:15</div>"), "http://x/")
+    assert art.published == "2023-09-07T08:15:00+07:00"
+    other_day = extract_article(
+        _page(head=head, after_title="<div>06/09/2023 08:15</div>"), "http://x/"
+    )
+    assert other_day.published == "2023-09-07"

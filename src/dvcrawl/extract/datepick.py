@@ -158,8 +158,11 @@ def find_date(
     the current-date bar; a guess is still marked doubtful for staff to check.
     """
     found = _from_meta(tree) or _from_profile(tree, profile, title_el)
-    if found is None and (value := _near_title(tree, title_el)):
-        found = (value, "header-block")
+    near = _near_title(tree, title_el) if found is None or len(found[0]) == 10 else None
+    if found is None and near:
+        found = (near, "header-block")
+    elif found is not None and near and len(near) > 10 and near.startswith(found[0]):
+        found = (near, f"{found[1]}+header-block")  # same day; the page also prints the time
     if found is None:
         guess = _htmldate(pruned if pruned is not None else tree)
         return (guess, "htmldate-fallback", True) if guess else (None, None, False)
