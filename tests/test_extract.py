@@ -131,6 +131,8 @@ def test_site_wide_title_of_old_portals_is_not_the_title():
         ("Hội nghị tổng kết - Cổng TTĐT tỉnh Hà Nam", "Hội nghị tổng kết"),
         ("Hội nghị tổng kết | Báo Hà Tĩnh", "Hội nghị tổng kết"),
         ("Bình Phước: Hội nghị - Tạp chí Dân vận", "Bình Phước: Hội nghị"),
+        ("Hội nghị tổng kết - hatinh.dcs.vn", "Hội nghị tổng kết"),
+        ("Hội nghị tổng kết | BÁO HÀ TĨNH", "Hội nghị tổng kết"),
         ("Sơ kết 5 năm - những kết quả nổi bật", "Sơ kết 5 năm - những kết quả nổi bật"),
     ],
 )

@@ -35,6 +35,8 @@ _BREADCRUMB = re.compile(r"\s[>»]\s")
 _GENERIC_TITLES = frozenset(
     {"chi tiết", "chi tiết tin", "chi tiết bài viết", "tin tức", "bài viết"}
 )
+# A bare host name used as a title suffix: "... - hatinh.dcs.vn".
+_DOMAIN = re.compile(r"^(?:www\.)?[\w-]+(?:\.[\w-]+)+$")
 # Stricter: a whole heading that is a portal name ("Cổng thông tin điện tử tỉnh Hà Nam"), as
 # printed in logo h1s. Article titles may start with "Ban Dân vận" or "Báo cáo", so not those.
 _SITE_HEADING = re.compile(
@@ -74,7 +76,8 @@ def strip_suffix(title: str, site_name: str = "") -> str:
 
 
 def _looks_like_site(text: str) -> bool:
-    return bool(_SITE_NAME.match(key(text)))
+    """A portal name or a bare domain ("hatinh.dcs.vn", "Baohatinh.vn")."""
+    return bool(_SITE_NAME.match(key(text)) or _DOMAIN.match(text.strip()))
 
 
 def _meta(sel: CSSSelector, tree: HtmlElement) -> str:
