@@ -251,3 +251,11 @@ def test_pathological_markup_does_not_crash():
     for html in (deep, "<?php echo 1; ?>", "<html><body><!-- x --></body></html>", "\ufeff"):
         art = extract_article(html, "http://127.0.0.1/a")
         assert art.reject_reason in (None, "empty")
+
+
+def test_reader_comments_after_the_comment_heading_are_cut():
+    from dvcrawl.extract.lines import clean_lines
+
+    story = [PARA * 2, PARA.upper() * 2]
+    raw = ["Hôm nay: Thứ Hai, 23/11/2026", *story, "BÌNH LUẬN", "Nguyễn Văn A: bài viết rất hay"]
+    assert clean_lines(raw, "Tiêu đề", set()) == [" ".join(x.split()) for x in story]

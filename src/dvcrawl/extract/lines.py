@@ -24,6 +24,7 @@ from dvcrawl.extract.text import clean_line, key
 # SA/CH, (GMT+7), separators. Folded-free: compared on key(), so lower case with diacritics.
 _DATE_WORDS = re.compile(
     r"thứ (hai|ba|tư|năm|sáu|bảy)|chủ nhật|cn|t[2-7]|ngày đăng|đăng ngày|ngày|đăng lúc|cập nhật"
+    r"|hôm nay"
     r"|lúc|gmt\s*\+\s*7|sa|ch|am|pm|\d{1,2}\s*[:h]\s*\d{2}(:\d{2})?|[\d/.\-|,:()+\s]"
 )
 # Teaser headings this far into the text (share of characters) start the tail: before that
@@ -41,6 +42,8 @@ def is_date_line(line: str) -> bool:
 
 
 def _is_junk(line: str, k: str, captions: set[str]) -> bool:
+    if k in TAIL_HEADINGS:
+        return False  # kept until _cut_tail has used it to drop what follows
     if k in JUNK_LABELS or k in captions or not any(ch.isalnum() for ch in k):
         return True
     if JUNK_LINE.match(line) or FILE_NAME_LINE.match(line) or is_date_line(line):
