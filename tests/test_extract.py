@@ -256,6 +256,9 @@ def test_pathological_markup_does_not_crash():
 def test_reader_comments_after_the_comment_heading_are_cut():
     from dvcrawl.extract.lines import clean_lines
 
-    story = [PARA * 2, PARA.upper() * 2]
+    story = [
+        PARA * 2,
+        "Hai là, các đoàn thể tuyên truyền sâu rộng đến từng hộ dân trong thôn. " * 2,
+    ]
     raw = ["Hôm nay: Thứ Hai, 23/11/2026", *story, "BÌNH LUẬN", "Nguyễn Văn A: bài viết rất hay"]
     assert clean_lines(raw, "Tiêu đề", set()) == [" ".join(x.split()) for x in story]
