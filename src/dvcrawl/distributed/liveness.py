@@ -18,7 +18,6 @@ from dvcrawl.distributed.queue import REQUEUE_SCRIPT
 
 log = logging.getLogger(__name__)
 
-HEARTBEAT_SETTING = "DVCRAWL_HEARTBEAT"
 # Seconds between heartbeats; a worker is dead after DEAD_AFTER missed beats. A busy reactor
 # can delay a beat by a few seconds (a slow page parse), hence the generous factor.
 DEFAULT_HEARTBEAT = 5.0
