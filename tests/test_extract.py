@@ -262,3 +262,18 @@ def test_reader_comments_after_the_comment_heading_are_cut():
     ]
     raw = ["Hôm nay: Thứ Hai, 23/11/2026", *story, "BÌNH LUẬN", "Nguyễn Văn A: bài viết rất hay"]
     assert clean_lines(raw, "Tiêu đề", set()) == [" ".join(x.split()) for x in story]
+
+
+def test_short_story_beside_an_unmarked_sidebar_is_not_a_listing():
+    sidebar = "".join(
+        f"<li><a href='/p/{i}'>Tin hoạt động số {i} của Ban Dân vận huyện Can Lộc</a></li>"
+        for i in range(15)
+    )
+    html = (
+        "<html><body><h1>Hội Nông dân xã vận động hội viên hiến đất</h1><div class='entry-content'>"
+        f"<p>{PARA * 2}</p><p>{PARA}</p><p>{PARA}</p></div>"
+        f"<div class='cot-phai'><ul>{sidebar}</ul></div>"
+        "</body></html>"
+    )
+    art = extract_article(html, "http://127.0.0.1/a")
+    assert art.is_article, art.reject_reason

@@ -155,7 +155,7 @@ def _extract_tree(
     published, method, doubtful = find_date(original, title_el, profile, pruned=tree)
     box, raw = _body_lines(tree, body, url)
     cleaned = clean_lines(raw, title, caps)
-    reason = reject_reason(original, tree, title, cleaned)
+    reason = reject_reason(original, tree if box is None else box, title, cleaned)
     lines, author, credit = split_tail(cleaned)
     if author is None and box is not None and lines and lines[-1] == styled_byline(box):
         author, lines = lines[-1], lines[:-1]

@@ -67,9 +67,13 @@ def _is_listing(teasers: set[str], lines: list[str], body_chars: int) -> bool:
 
 
 def reject_reason(
-    original: HtmlElement, pruned: HtmlElement, title: str, lines: list[str]
+    original: HtmlElement, scope: HtmlElement, title: str, lines: list[str]
 ) -> str | None:
-    """Why the page is not an article, or None when it is one."""
+    """Why the page is not an article, or None when it is one.
+
+    ``scope`` is where the text came from (the body container, else the pruned page): teaser
+    links are counted there, so an unpruned sidebar cannot make a short story a "listing".
+    """
     body_chars = sum(len(x) for x in lines)
     if body_chars < _SHORT_PAGE:
         head = key(f"{title}\n" + "\n".join(lines[:3]))
@@ -77,7 +81,7 @@ def reject_reason(
             return "error-page"
         if _PASSWORD(original) and (body_chars < _MIN_BODY or _LOGIN.search(head)):
             return "login-wall"
-    if _is_listing(_teaser_keys(pruned), lines, body_chars):
+    if _is_listing(_teaser_keys(scope), lines, body_chars):
         return "listing"
     if body_chars < _MIN_BODY:
         return "empty"
