@@ -59,7 +59,7 @@ def _section(name: str, samples: list[Sample]) -> list[str]:
 
 
 def _lexicon() -> list[str]:
-    text = resources.files("dvcrawl.data").joinpath("lexicon.toml").read_text("utf-8")
+    text = resources.files("dvcrawl").joinpath("data", "lexicon.toml").read_text("utf-8")
     data = tomllib.loads(text)
     out = ["## The lexicon (src/dvcrawl/data/lexicon.toml)", "", "| label | weight | forms |"]
     out.append("| --- | --- | --- |")

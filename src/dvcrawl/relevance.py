@@ -55,7 +55,7 @@ def _alternation(forms: list[str]) -> re.Pattern:
 @lru_cache(maxsize=1)
 def _lexicon() -> _Lexicon:
     data = tomllib.loads(
-        resources.files("dvcrawl.data").joinpath("lexicon.toml").read_text("utf-8")
+        resources.files("dvcrawl").joinpath("data", "lexicon.toml").read_text("utf-8")
     )
     label_of: dict[str, tuple[str, float]] = {}
     accented: list[str] = []
