@@ -277,3 +277,15 @@ def test_short_story_beside_an_unmarked_sidebar_is_not_a_listing():
     )
     art = extract_article(html, "http://127.0.0.1/a")
     assert art.is_article, art.reject_reason
+
+
+def test_a_teaser_label_above_the_story_does_not_remove_it():
+    menu = "".join(f"<a href='/m/{i}'>Chuyên mục số {i} của cổng</a> " for i in range(60))
+    html = (
+        f"<html><body><div>{menu}</div><div class='cot'><div class='nhan'>Tin mới</div>"
+        f"<h1>Hội Nông dân xã vận động hội viên hiến đất</h1><div><p>{PARA * 2}</p>"
+        f"<p>Hai là, {PARA * 2}</p><p>Ba là, {PARA * 2}</p></div></div></body></html>"
+    )
+    art = extract_article(html, "http://127.0.0.1/a")
+    assert art.is_article, art.reject_reason
+    assert art.text.startswith("Ban Dân vận Huyện ủy")

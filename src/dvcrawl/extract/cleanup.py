@@ -21,6 +21,10 @@ from dvcrawl.profiles import Profile
 _CAPTION_SEL = CSSSelector(
     "figcaption, [class*='caption'], [class*='Caption'], [class*='chu-thich'], [class*='chuthich']"
 )
+# A section after a teaser heading this small is a list whatever its links.
+_SMALL_SECTION = 300
+# Below this share of link text, the section after a heading is prose (the story), not teasers.
+_TEASER_LINK_SHARE = 0.15
 # Captions are a line or two; a longer italic block is a quotation.
 _MAX_CAPTION = 250
 # Elements short enough to be a heading label ("Tin liên quan", "BÌNH LUẬN").
@@ -158,10 +162,22 @@ def _remove_tail_sections(tree: HtmlElement, body: HtmlElement | None, remove) -
         while parent is not None and len(parent.text_content().strip()) <= _MAX_HEADING_CHARS:
             block, parent = parent, parent.getparent()
         followers = list(block.itersiblings())
-        holds_body = body is not None and any(
-            f is body or body in f.iterdescendants() for f in followers
-        )
-        if not holds_body:
+        if not _holds_story(followers, body):
             for f in followers:
                 remove(f)
         remove(block)
+
+
+def _holds_story(followers: list[HtmlElement], body: HtmlElement | None) -> bool:
+    """Do the blocks after a teaser/comment heading hold the article rather than a list?
+
+    With a known body, that is a fact. Without one: prose with almost no links (a teaser list
+    is headline links, about a third of its text; measured on the seed pages) is the story.
+    """
+    if body is not None:
+        return any(f is body or body in f.iterdescendants() for f in followers)
+    text = sum(len(f.text_content()) for f in followers)
+    if text < _SMALL_SECTION:
+        return False
+    linked = sum(len(a.text_content()) for f in followers for a in f.iter("a"))
+    return linked / text < _TEASER_LINK_SHARE
