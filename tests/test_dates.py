@@ -24,6 +24,7 @@ from dvcrawl.extract.dates import is_doubtful, parse_iso, parse_vn
         ("06/01/2022 12:05 SA", "2022-01-06T00:05:00+07:00"),
         ("Thứ Năm, 07/09/2023 | 08:15 (GMT+7)", "2023-09-07T08:15:00+07:00"),
         ("ngày 6 tháng 1 năm 2022", "2022-01-06"),
+        ("Thứ Năm, 06 tháng 01, 2022 - 10:15", "2022-01-06T10:15:00+07:00"),
     ],
 )
 def test_parse_vietnamese_forms(printed, value):

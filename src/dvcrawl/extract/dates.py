@@ -19,8 +19,8 @@ EARLIEST_YEAR = 1990
 
 # Day, month, year: "06/01/2022", "6-1-2022", "06.01.2022" (never month first).
 _DMY = re.compile(r"(?<!\d)(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*((?:19|20)\d{2})(?!\d)")
-# "ngày 6 tháng 1 năm 2022" on folded text.
-_WORDY = re.compile(r"(?<!\d)(\d{1,2}) thang (\d{1,2}),? nam ((?:19|20)\d{2})(?!\d)")
+# "ngày 6 tháng 1 năm 2022", "06 tháng 01, 2022" on folded text.
+_WORDY = re.compile(r"(?<!\d)(\d{1,2}) thang (\d{1,2}),?\s*(?:nam\s+)?((?:19|20)\d{2})(?!\d)")
 # Time with optional seconds and SA/CH/AM/PM: "19:57", "10:15 SA", "3:20 CH", "08h30".
 _TIME = re.compile(r"(?<!\d)(\d{1,2})\s*[:hg]\s*(\d{2})(?::\d{2})?(?:\s*(sa|ch|am|pm)\b)?", re.I)
 # ISO 8601 from metadata: "2022-12-27T22:37:00+07:00", "2022-12-27 22:37", "2022-12-27".
