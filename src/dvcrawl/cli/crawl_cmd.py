@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from dvcrawl.cli.common import add_db_arg, add_sources_arg, sources_from_args
-from dvcrawl.config import resolve_db_url
+from dvcrawl.config import politeness_overrides, resolve_db_url
 from dvcrawl.errors import ConfigError
 from dvcrawl.storage.db import open_database
 
@@ -16,7 +16,8 @@ def add_politeness_args(parser: argparse.ArgumentParser) -> None:
         "--delay",
         type=float,
         metavar="SECONDS",
-        help="minimum delay between requests to one portal (default 0.5; AutoThrottle adapts)",
+        help="minimum delay between requests to one portal "
+        "(default $DVCRAWL_DOWNLOAD_DELAY, else 0.5; AutoThrottle adapts)",
     )
     parser.add_argument(
         "-s",
@@ -29,12 +30,7 @@ def add_politeness_args(parser: argparse.ArgumentParser) -> None:
 
 
 def overrides_from_args(args: argparse.Namespace) -> dict:
-    overrides: dict = {}
-    if args.delay is not None:
-        if args.delay < 0:
-            raise ConfigError(f"--delay must not be negative, got {args.delay}")
-        overrides["DOWNLOAD_DELAY"] = args.delay
-        overrides["AUTOTHROTTLE_START_DELAY"] = max(args.delay, 0.05)
+    overrides = politeness_overrides(args.delay)
     for item in args.set:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
