@@ -78,6 +78,15 @@ BAD_CASES = {
         '[[sources]]\nid = "a"\nname = "A"\nstart_urls = ["http://a.vn/"]\ninterval = "soon"',
         "key 'interval'",
     ),
+    "bad-selector": (
+        '[[sources]]\nid = "a"\nname = "A"\nstart_urls = ["http://a.vn/"]\n'
+        'content_selector = "div..body"',
+        "key 'content_selector': invalid CSS selector",
+    ),
+    "bad-profile": (
+        '[[sources]]\nid = "a"\nname = "A"\nstart_urls = ["http://a.vn/"]\nprofile = "joomla"',
+        "key 'profile': unknown portal family 'joomla'",
+    ),
     "bad-regex": (
         '[[sources]]\nid = "a"\nname = "A"\nstart_urls = ["http://a.vn/"]\n'
         'article_url_pattern = "(["',

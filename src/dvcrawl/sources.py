@@ -80,6 +80,15 @@ def _check_url(path, where, url) -> str:
     return url
 
 
+def _check_selector(path, where, key, value: str) -> None:
+    from lxml.cssselect import CSSSelector, SelectorSyntaxError
+
+    try:
+        CSSSelector(value)
+    except (SelectorSyntaxError, ValueError) as exc:
+        raise _err(path, where, key, f"invalid CSS selector {value!r}: {exc}") from exc
+
+
 def _check_regex(path, where, key, value) -> None:
     try:
         re.compile(value)
@@ -131,6 +140,25 @@ def parse_source(raw: dict, path: Path | str, index: int) -> Source:
     for key in ("article_url_pattern", "listing_url_pattern", "deny_url_pattern"):
         if key in values:
             _check_regex(path, where, key, values[key])
+    for selector in (values.get("content_selector"), *values.get("exclude_selectors", ())):
+        if selector:
+            key = (
+                "content_selector"
+                if selector == values.get("content_selector")
+                else "exclude_selectors"
+            )
+            _check_selector(path, where, key, selector)
+    if "profile" in values:
+        from dvcrawl.profiles import BY_NAME
+
+        if values["profile"] not in BY_NAME:
+            known = ", ".join(sorted(BY_NAME))
+            raise _err(
+                path,
+                where,
+                "profile",
+                f"unknown portal family {values['profile']!r} (known: {known})",
+            )
     for key in ("max_pages", "max_depth"):
         if key in values and values[key] < 0:
             raise _err(path, where, key, "must not be negative")

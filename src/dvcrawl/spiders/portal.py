@@ -271,6 +271,7 @@ class PortalSpider(scrapy.Spider):
             response.url,
             content_selector=self.source.content_selector,
             exclude_selectors=self.source.exclude_selectors,
+            profile=self.source.profile,
         )
         if not art.is_article:
             yield self.record_for(response, art, reject=art.reject_reason or "not-article")
