@@ -113,6 +113,14 @@ def test_pop_keeps_the_request_until_ack_and_dead_workers_are_rescued(redis_keys
     assert liveness.rescue_dead(client, keys, timeout=30) == 0
 
 
+def test_an_undecodable_request_is_dropped_not_retried_forever(redis_keys):
+    client, keys = redis_keys
+    queue = _queue(client, keys, "w1")
+    client.zadd(keys.requests, {b"not a pickle": 0})
+    assert queue.pop() is None
+    assert len(queue) == 0 and queue.in_flight() == 0
+
+
 def test_a_clean_exit_hands_requests_back(redis_keys):
     client, keys = redis_keys
     queue = _queue(client, keys, "w1")

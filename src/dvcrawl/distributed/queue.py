@@ -9,10 +9,12 @@ heartbeat stopped are pushed back into the queue by the others (``liveness``).
 
 from __future__ import annotations
 
+import logging
 import uuid
 
 from scrapy_redis.queue import PriorityQueue
 
+log = logging.getLogger(__name__)
 TICKET = "dv_ticket"  # request meta key: the processing-hash field of a popped request
 
 # Pop the best request into the processing hash. Field "<ticket>|<score>" keeps the priority
@@ -51,8 +53,14 @@ class ReliablePriorityQueue(PriorityQueue):
         if not found:
             return None
         data, score = found
-        request = self._decode_request(data)
-        request.meta[TICKET] = f"{ticket}|{score.decode() if isinstance(score, bytes) else score}"
+        field = f"{ticket}|{score.decode() if isinstance(score, bytes) else score}"
+        try:
+            request = self._decode_request(data)
+        except Exception:  # noqa: BLE001 (any unpickling error): drop it, or it comes back forever
+            log.exception("dropped an undecodable request from %s: %r", self.key, data[:200])
+            self.server.hdel(self.processing_key, field)
+            return None
+        request.meta[TICKET] = field
         return request
 
     def ack(self, ticket: str) -> None:
