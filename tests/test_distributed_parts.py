@@ -174,3 +174,14 @@ def test_run_closes_when_its_last_request_is_done(sqlite_url, redis_keys):
         run = session.get(CrawlRun, run_id)
         assert (run.status, run.pages_fetched) == ("ok", 1)
         assert run.finished_at is not None
+
+
+def test_worker_command_names_what_is_missing_or_wrong(run_cli, sqlite_url):
+    done = run_cli("worker", "--db", sqlite_url)
+    assert done.returncode == 2 and "no Redis: pass --redis URL or set $DVCRAWL_REDIS_URL" in (
+        done.stderr
+    )
+    done = run_cli("worker", "--db", sqlite_url, "--redis", "redis://127.0.0.1:1/0")
+    assert done.returncode == 2 and "Redis unreachable at redis://127.0.0.1:1/0" in done.stderr
+    done = run_cli("worker", "--db", sqlite_url, "--redis", REDIS_TEST_URL, "--until-idle", "0")
+    assert done.returncode == 2 and "--until-idle must be positive, got 0.0" in done.stderr
