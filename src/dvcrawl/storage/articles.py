@@ -5,8 +5,8 @@
 (a) a canonical URL already stored (as a URL or an alias) adds aliases and no row;
 (b)/(c) a body equal to a stored one (content hash) or near it (MinHash LSH bands looked up by
     index, screened by their stored signatures, then verified by exact shingle Jaccard over the
-    survivors' text) joins that story's cluster; the cluster's original is re-chosen (:func:`choose_original`) and every
-    copy points straight at it (clusters are flat: no chains to follow);
+    survivors' text) joins that story's cluster; the cluster's original is re-chosen
+    (:func:`choose_original`) and every copy points straight at it (flat clusters, no chains);
 (d) the new article's band keys are stored, copies' too, so a later copy of a copy still finds
     the cluster.
 
