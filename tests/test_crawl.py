@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from sqlalchemy import select
 
+from dvcrawl.storage.db import open_database
+from dvcrawl.storage.models import CrawlRun
 from dvcrawl.urls import canonicalize
 
 FAST = ("--delay", "0")
@@ -67,6 +70,28 @@ def test_first_crawl_finds_articles_once_and_second_adds_nothing(
 
     crawl(run_cli, sources_file, sqlite_url)
     assert len(export(run_cli, sqlite_url)) == len(rows)
+
+
+def test_transient_failures_are_retried_and_runs_recorded(
+    sample_network, sources_file, sqlite_url, run_cli
+):
+    crawl(run_cli, sources_file, sqlite_url)
+    stored = {r["url"] for r in export(run_cli, sqlite_url)}
+    flaky = sample_network.flaky_urls()
+    assert flaky
+    for url in flaky:
+        assert canonicalize(url) in stored
+        path = url.split("/", 3)[3]
+        answers = [r.status for r in sample_network.requests if r.path.strip("/") == path]
+        assert answers[:2] == [503, 200], answers
+    with open_database(sqlite_url).session() as session:
+        runs = session.scalars(select(CrawlRun)).all()
+    assert {r.source_id for r in runs} == {s.id for s in sample_network.sources}
+    for run in runs:
+        assert run.status == "ok" and run.finished_at is not None
+        assert run.pages_fetched > run.articles_new > 0
+        assert run.stats["articles_seen"] >= run.articles_new
+        assert "start_url_status" in str(run.stats)
 
 
 def test_crawl_is_polite(sample_network, sources_file, sqlite_url, run_cli):

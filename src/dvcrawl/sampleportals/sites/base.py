@@ -226,9 +226,9 @@ class Site:
             return Response(
                 200, self.robots().encode(), {"Content-Type": "text/plain; charset=utf-8"}
             )
-        with self.lock:
-            flaky = path in self.flaky_pending
-            self.flaky_pending.discard(path)
+        with self.lock:  # either spelling of the flaky article (with or without "/") fails once
+            flaky = path.rstrip("/") in self.flaky_pending
+            self.flaky_pending.discard(path.rstrip("/"))
         if flaky:
             return Response(
                 503, b"Service Unavailable", {"Content-Type": "text/plain", "Retry-After": "1"}
