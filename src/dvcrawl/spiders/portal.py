@@ -38,10 +38,10 @@ _LINK_SCHEMES = ("http://", "https://", "/", "./", "../")
 
 # A listing that links to fewer articles than this is a dead end (an "about" page, a form).
 MIN_LISTING_ARTICLES = 3
-ARTICLE_PRIORITY = 10
+ARTICLE_PRIORITY = 10  # articles first: the frontier stays small and results arrive early
 ROOT_STATUSES = [304, *range(400, 600)]
 REDIRECT_STATUSES = [301, 302, 303, 307, 308]
-MAX_REDIRECTS = 5  # articles first: the frontier stays small and results arrive early
+MAX_REDIRECTS = 5  # an article address moved more often than this is a loop
 
 
 def _compile(pattern: str | None) -> re.Pattern[str] | None:
