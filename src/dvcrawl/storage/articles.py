@@ -128,11 +128,11 @@ def store_article(session: Session, record: ArticleRecord) -> StoreResult:
     url = canonicalize(record.url)
     if url is None:
         raise DvcrawlError(f"cannot store article: unusable URL {record.url!r}")
-    serialize_clustering(session)  # concurrent writers: one through clustering at a time
     existing = find_article_id(session, url)
     if existing is None:
         fingerprint = _Fingerprint(record.text)
         values = _row_values(record, url, fingerprint.digest) | {"minhash": fingerprint.packed}
+        serialize_clustering(session)  # concurrent writers: one through clustering at a time
         new_id = insert_ignore(session, Article, values, ["url"])
         if new_id is not None:
             _record_aliases(session, new_id, url, record.aliases)
