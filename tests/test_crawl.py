@@ -166,3 +166,8 @@ def test_unreachable_portal_still_exits_zero(tmp_path, run_cli, sqlite_url):
     )
     assert done.returncode == 0, done.stderr
     assert "gone" in done.stdout
+    # ... but the run is a failure, so the scheduler backs off and the status page alarms.
+    with open_database(sqlite_url).session() as session:
+        run = session.scalars(select(CrawlRun)).one()
+    assert run.status == "failed"
+    assert run.reason.startswith("no start URL could be fetched")

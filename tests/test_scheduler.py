@@ -204,7 +204,7 @@ def test_backoff_grows_after_failures_and_resets_after_success(session):
 def test_sigterm_stops_cleanly_and_finalises_the_running_crawl(session):
     assert session["code"] == 0, session["output"]
     (slow,) = runs(session["db"], "slow")
-    assert (slow.status, slow.reason) == ("killed", "stopped by the scheduler's shutdown")
+    assert (slow.status, slow.reason) == ("stopped", "stopped by the scheduler's shutdown")
     assert not [r for r in runs(session["db"]) if r.status == "running"]
 
 

@@ -101,10 +101,10 @@ def test_stop_all_stops_running_children_and_refuses_new_ones():
     sup.stop_all()
     worker.join(10)
     assert results and (results[0].status, results[0].reason) == (
-        "killed",
+        "stopped",
         "stopped by the scheduler's shutdown",
     )
-    assert sup.run(py("print(1)"), timeout=5).status == "killed"  # refused: shutting down
+    assert sup.run(py("print(1)"), timeout=5).status == "stopped"  # refused: shutting down
 
 
 def test_backoff_grows_and_is_capped():

@@ -64,10 +64,11 @@ class SourceHealth:
 
 
 def streak_of(statuses: Iterable[str]) -> int:
-    """Consecutive failures counted from the newest status; "running" rows are skipped."""
+    """Consecutive failures counted from the newest status; "running" rows and runs
+    "stopped" by a signal (a scheduler restart says nothing about the portal) are skipped."""
     streak = 0
     for status in statuses:
-        if status == "running":
+        if status in ("running", "stopped"):
             continue
         if status not in FAILED_STATUSES:
             break

@@ -57,6 +57,9 @@ def build_settings(db_url: str, overrides: dict | None = None) -> Settings:
     return settings
 
 
+_EXCEPTION_KEY = "downloader/exception_type_count/"
+
+
 def _errors(stats: dict) -> int:
     """Pages that finally failed: retries given up, HTTP errors, callback exceptions."""
     return (
@@ -71,6 +74,24 @@ def _jsonable(stats: dict) -> dict:
     return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in stats.items()}
 
 
+def _outcome(stats: dict, reason: str) -> tuple[str, str | None]:
+    """A run's status and reason from its close reason and what its start URLs answered.
+
+    A portal that is down is a failed run (so it backs off and alarms), not an empty "ok";
+    a crawl stopped by a signal (scheduler shutdown, Ctrl-C) is "stopped", not a failure.
+    """
+    if reason == "shutdown":
+        return "stopped", "stopped by a signal (scheduler shutdown or Ctrl-C)"
+    if reason not in ("finished", "closespider_pagecount"):
+        return "failed", f"spider closed: {reason}"
+    answered = stats.get("dvcrawl/start_url_status") or {}
+    if not any(status < 400 for status in answered.values()):
+        errors = sorted(k.rsplit("/", 1)[-1] for k in stats if k.startswith(_EXCEPTION_KEY))
+        why = ", ".join(f"{url} answered {status}" for url, status in answered.items())
+        return "failed", f"no start URL could be fetched: {why or ', '.join(errors) or 'no answer'}"
+    return "ok", None
+
+
 def _finish_run(db: Database, result: SourceRunStats, stats: dict, reason: str) -> None:
     result.pages_fetched = stats.get("response_received_count", 0)
     result.articles_seen = stats.get("dvcrawl/articles_seen", 0)
@@ -78,12 +99,9 @@ def _finish_run(db: Database, result: SourceRunStats, stats: dict, reason: str) 
     result.relevant_new = stats.get("dvcrawl/relevant_new", 0)
     result.duplicates_new = stats.get("dvcrawl/duplicates_new", 0)
     result.errors = _errors(stats)
-    result.status = "ok" if reason in ("finished", "closespider_pagecount") else "failed"
-    result.reason = None if result.status == "ok" else f"spider closed: {reason}"
-    result.stats = _jsonable(stats) | {
-        "articles_seen": result.articles_seen,
-        "close_reason": reason,
-    }
+    result.status, result.reason = _outcome(stats, reason)
+    result.stats = _jsonable(stats)
+    result.stats.update(articles_seen=result.articles_seen, close_reason=reason)
     with db.session() as session:
         run = session.get(CrawlRun, result.run_id)
         run.finished_at = utcnow()

@@ -49,7 +49,9 @@ class ChildResult:
         """The CrawlRun status this ending maps to."""
         if self.timed_out:
             return "timeout"
-        if self.stopped or (self.returncode or 0) < 0:
+        if self.stopped:
+            return "stopped"  # says nothing about the portal: not a failure
+        if (self.returncode or 0) < 0:
             return "killed"
         return "ok" if self.returncode == 0 else "failed"
 
