@@ -13,16 +13,34 @@ NOISY = ("scrapy", "twisted", "trafilatura", "htmldate", "alembic", "apscheduler
 _library_level = logging.WARNING
 
 
+class LibraryFilter(logging.Filter):
+    """Holds libraries to their level on our handler, whatever levels they set themselves.
+
+    Scrapy re-applies DEBUG to its loggers when a crawl starts; without ``-vv`` its tracebacks
+    for every refused connection (one per failed page) are cut to their one-line message.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not record.name.startswith(NOISY):
+            return True
+        if record.levelno < _library_level:
+            return False
+        if _library_level > logging.DEBUG and record.exc_info:
+            record.msg = f"{record.getMessage()} ({record.exc_info[1]!r})"
+            record.args, record.exc_info, record.exc_text = None, None, None
+        return True
+
+
 def setup_logging(verbose: int = 0, quiet: bool = False) -> None:
     global _library_level
     level = logging.WARNING if quiet else logging.DEBUG if verbose > 1 else logging.INFO
-    logging.basicConfig(
-        level=level,
-        stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        datefmt="%H:%M:%S",
-        force=True,
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(level)
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%H:%M:%S")
     )
+    handler.addFilter(LibraryFilter())
+    logging.basicConfig(level=level, handlers=[handler], force=True)
     _library_level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
     quiet_libraries()
 
