@@ -171,3 +171,15 @@ def test_unreachable_portal_still_exits_zero(tmp_path, run_cli, sqlite_url):
         run = session.scalars(select(CrawlRun)).one()
     assert run.status == "failed"
     assert run.reason.startswith("no start URL could be fetched")
+
+
+def test_max_pages_caps_the_requests_of_a_run(sample_network, tmp_path, sqlite_url, run_cli):
+    site = sample_network.sources[1]
+    urls = ", ".join(f'"{u}"' for u in site.start_urls)
+    sources = tmp_path / "capped.toml"
+    sources.write_text(
+        f'[[sources]]\nid = "{site.id}"\nname = "x"\nstart_urls = [{urls}]\nmax_pages = 5\n'
+    )
+    crawl(run_cli, sources, sqlite_url)
+    pages = [r for r in sample_network.requests if r.path != "/robots.txt" and r.status < 300]
+    assert 0 < len(pages) <= 5, [r.path for r in pages]

@@ -175,6 +175,7 @@ def run_crawl(
             source=source,
             state=state,
             max_depth=settings.getint("DVCRAWL_MAX_LISTING_DEPTH"),
+            max_pages=settings.getint("DVCRAWL_MAX_PAGES"),
         )
     process.start()
     return CrawlSummary(results)

@@ -85,11 +85,21 @@ def page_links(response: TextResponse) -> Iterator[tuple[str, str]]:
 class PortalSpider(scrapy.Spider):
     name = "portal"
 
-    def __init__(self, source: Source, state: CrawlState, max_depth: int = 3, **kwargs) -> None:
+    def __init__(
+        self,
+        source: Source,
+        state: CrawlState,
+        max_depth: int = 3,
+        max_pages: int | None = None,
+        **kwargs,
+    ) -> None:
         super().__init__(name=f"portal:{source.id}", **kwargs)
         self.source = source
         self.state = state
         self.max_depth = source.max_depth if source.max_depth is not None else max_depth
+        # Pages asked for per run, at most (CLOSESPIDER_PAGECOUNT alone lets requests already
+        # queued go out, so the cap is kept here, before a request is made).
+        self.max_pages = source.max_pages or max_pages
         self.allowed_domains = list(source.domains)
         self.start_urls = list(source.start_urls)
         self.requested: set[str] = set()  # canonical URLs asked for in this run
@@ -125,6 +135,9 @@ class PortalSpider(scrapy.Spider):
     def first_request(self, canonical: str) -> bool:
         """True the first time a canonical URL is asked for in this run (one fetch per page)."""
         if canonical in self.requested:
+            return False
+        if self.max_pages is not None and len(self.requested) >= self.max_pages:
+            self.crawler.stats.inc_value("dvcrawl/page_cap_reached")
             return False
         self.requested.add(canonical)
         return True
