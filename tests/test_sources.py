@@ -69,6 +69,10 @@ BAD_CASES = {
         "source 'a', key 'id': duplicate id",
     ),
     "not-a-url": ('[[sources]]\nid = "a"\nname = "A"\nstart_urls = ["a.vn"]', "not an http(s) URL"),
+    "urls-not-a-list": (
+        '[[sources]]\nid = "a"\nname = "A"\nstart_urls = "http://a.vn/"',
+        "key 'start_urls': must be a non-empty list of URLs",
+    ),
     "empty-urls": ('[[sources]]\nid = "a"\nname = "A"\nstart_urls = []', "key 'start_urls'"),
     "wrong-type": (
         '[[sources]]\nid = "a"\nname = "A"\nstart_urls = ["http://a.vn/"]\nmax_pages = "many"',

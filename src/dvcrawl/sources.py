@@ -111,8 +111,6 @@ def parse_source(raw: dict, path: Path | str, index: int) -> Source:
         raise _err(path, where, "id", f"must match [a-z0-9_-]+, got {sid!r}")
     if not isinstance(name, str) or not name.strip():
         raise _err(path, where, "name", "must be a non-empty string")
-    if isinstance(urls, str):
-        urls = [urls]
     if not isinstance(urls, list) or not urls:
         raise _err(path, where, "start_urls", "must be a non-empty list of URLs")
     values: dict = {}

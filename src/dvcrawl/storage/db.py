@@ -44,7 +44,13 @@ def make_engine(url: str) -> Engine:
     kwargs: dict = {"future": True}
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseError(
+                    f"cannot create the directory of SQLite database {parsed.database!r}: "
+                    f"{exc.strerror or exc}"
+                ) from exc
         kwargs["connect_args"] = {"timeout": 30}
     else:
         kwargs.update(pool_pre_ping=True, pool_size=5, max_overflow=10)
@@ -75,9 +81,10 @@ def migrate(engine: Engine) -> None:
                 conn.execute(text("SELECT 1"))
             command.upgrade(alembic_config(engine), "heads")
         except OperationalError as exc:
+            first_line = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else exc
             raise DatabaseError(
                 f"database unreachable at {engine.url.render_as_string(hide_password=True)}: "
-                f"{exc.orig}"
+                f"{first_line}"
             ) from exc
         except SQLAlchemyError as exc:
             raise DatabaseError(f"cannot migrate database {engine.url!r}: {exc}") from exc
