@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 
@@ -130,4 +130,4 @@ def test_next_run_and_known_sources_without_list(db):
         add_run(s, 3, "timeout", reason="killed after 900s")
         rows = source_health(s, None, {"hatinh": when})
     assert [(r.source_id, r.next_run, r.last_status) for r in rows] == [("hatinh", when, "timeout")]
-    assert rows[0].as_json()["next_run"] == when.isoformat(timespec="seconds")
+    assert rows[0].as_json()["next_run"] == when.replace(tzinfo=UTC).isoformat(timespec="seconds")

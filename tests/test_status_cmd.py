@@ -68,7 +68,7 @@ def test_json_lists_each_source_with_health_and_next_run(setup, db_url, capsys):
     assert (hanam["last_status"], hanam["articles_stored"], hanam["alarms"]) == ("ok", 2, [])
     for sid, row in rows.items():
         stored = expected[f"crawl:{sid}"].astimezone(UTC).replace(tzinfo=None)
-        assert datetime.fromisoformat(row["next_run"]) == stored.replace(microsecond=0)
+        assert datetime.fromisoformat(row["next_run"]) == stored.replace(microsecond=0, tzinfo=UTC)
 
 
 def test_table_has_one_row_per_source(setup, db_url, capsys):

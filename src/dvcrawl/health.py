@@ -9,7 +9,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -55,11 +55,11 @@ class SourceHealth:
     alarms: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict:
-        """JSON-ready mapping (datetimes as ISO 8601 naive UTC strings)."""
+        """JSON-ready mapping; datetimes (naive UTC inside) as ISO 8601 with "+00:00"."""
         data = asdict(self)
         for key, value in data.items():
             if isinstance(value, datetime):
-                data[key] = value.isoformat(timespec="seconds")
+                data[key] = value.replace(tzinfo=UTC).isoformat(timespec="seconds")
         return data
 
 
