@@ -17,6 +17,11 @@ def data_dir() -> Path:
     return Path(os.environ.get(DATA_DIR_ENV) or Path.cwd() / "data")
 
 
+def default_feeds_dir() -> Path:
+    """Where ``feeds`` and ``schedule`` write and ``serve`` reads feeds when not told."""
+    return data_dir() / "feeds"
+
+
 def resolve_db_url(flag: str | None = None) -> str:
     """``--db`` beats ``DVCRAWL_DB_URL``, which beats the embedded SQLite file."""
     if flag:

@@ -7,7 +7,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from dvcrawl.cli.common import add_db_arg, database_from_args
-from dvcrawl.config import data_dir
+from dvcrawl.config import default_feeds_dir
 from dvcrawl.feeds.options import BASE_URL_ENV, HUB_ENV, LIMIT_ENV, MODE_ENV, TTL_ENV, resolve
 
 
@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     )
     db = database_from_args(args)
     try:
-        result = build_feeds(db, args.out or data_dir() / "feeds", **asdict(options))
+        result = build_feeds(db, args.out or default_feeds_dir(), **asdict(options))
     finally:
         db.dispose()
     print(f"feeds: {len(result.written)} written, {len(result.unchanged)} unchanged")

@@ -7,7 +7,7 @@ import signal
 from pathlib import Path
 
 from dvcrawl.cli.common import add_db_arg, add_sources_arg, sources_path_from_args
-from dvcrawl.config import resolve_db_url, resolve_redis_url
+from dvcrawl.config import default_feeds_dir, resolve_db_url, resolve_redis_url
 from dvcrawl.durations import parse_duration
 
 
@@ -50,7 +50,11 @@ def register(subparsers) -> None:
     )
     add_sources_arg(p)
     add_db_arg(p)
-    p.add_argument("--feeds-out", metavar="DIR", help="rebuild the feeds into DIR")
+    p.add_argument(
+        "--feeds-out",
+        metavar="DIR",
+        help="rebuild the feeds into DIR (default: ./data/feeds, where `serve` looks)",
+    )
     p.add_argument("--base-url", metavar="URL", help="public URL of the feeds directory")
     for flag, kind, default, text in _TUNING:
         metavar = "DURATION" if kind is _duration else "N"
@@ -76,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     options = ScheduleOptions(
         sources_path=sources_path_from_args(args),
         db_url=resolve_db_url(args.db),
-        feeds_out=Path(args.feeds_out) if args.feeds_out else None,
+        feeds_out=Path(args.feeds_out) if args.feeds_out else default_feeds_dir(),
         every=args.every,
         timeout=args.timeout,
         memory_mb=args.memory_mb,

@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 from dvcrawl.cli.common import add_db_arg
-from dvcrawl.config import data_dir, resolve_db_url
+from dvcrawl.config import default_feeds_dir, resolve_db_url
 
 log = logging.getLogger(__name__)
 # Signs the session cookie; set it so sign-ins survive a restart (else a random key per run).
@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
 
     from dvcrawl.web.app import create_app
 
-    feeds_dir = args.feeds_dir or data_dir() / "feeds"
+    feeds_dir = args.feeds_dir or default_feeds_dir()
     secret = os.environ.get(SECRET_ENV)
     if not secret:
         log.warning("%s is not set: sign-ins end when the server stops", SECRET_ENV)
