@@ -25,8 +25,8 @@ from dvcrawl.distributed.enqueue import enqueue_source
 from dvcrawl.storage.db import open_database
 from dvcrawl.storage.models import Article, CrawlRun
 
-# Scrapy's closing stats dump: how many pages this worker fetched
-RECEIVED = re.compile(r"'response_received_count': (\d+)")
+# The worker's last line: "worker <id> stopped (finished): 154 pages fetched, ..."
+RECEIVED = re.compile(r"stopped \(finished\): (\d+) pages fetched")
 UNTIL_IDLE = ("--until-idle", "4", "--heartbeat", "1")
 
 

@@ -81,7 +81,11 @@ class WorkerSpider(RedisSpider):
         self.tracker.closed = True
         handed_back = liveness.leave(self.client, self.keys, self.worker_id)
         log.info(
-            "worker %s stopped (%s); %d requests handed back", self.worker_id, reason, handed_back
+            "worker %s stopped (%s): %d pages fetched, %d requests handed back",
+            self.worker_id,
+            reason,
+            self.crawler.stats.get_value("response_received_count", 0),
+            handed_back,
         )
 
     def _ack(self, ticket: str) -> None:

@@ -17,6 +17,7 @@ from dvcrawl.distributed.keys import Keys, connect
 from dvcrawl.distributed.liveness import DEFAULT_HEARTBEAT
 from dvcrawl.distributed.spider import WorkerSpider
 from dvcrawl.errors import ConfigError
+from dvcrawl.logs import quiet_libraries
 from dvcrawl.runner import build_settings
 from dvcrawl.sources import Source
 from dvcrawl.storage.db import open_database
@@ -73,6 +74,7 @@ def run_worker(
     for key, value in (overrides or {}).items():
         settings.set(key, value, priority="cmdline")
     process = CrawlerProcess(settings)
+    quiet_libraries()  # Scrapy just set its loggers to DEBUG again
     process.crawl(
         WorkerSpider,
         db=db,
