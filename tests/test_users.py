@@ -22,25 +22,30 @@ def _hash(url: str, name: str) -> str | None:
 def test_passwords_are_argon2_hashes(db_url):
     db = Database(db_url)
     with db.session() as session:
-        assert set_password(session, "lan", "bí mật") is True
+        assert set_password(session, "lan", "bí mật quốc gia") is True
     stored = _hash(db_url, "lan")
-    assert stored.startswith("$argon2id$") and "bí mật" not in stored
+    assert stored.startswith("$argon2id$") and "bí mật quốc gia" not in stored
     with db.session() as session:
-        assert authenticate(session, "lan", "bí mật")
+        assert authenticate(session, "lan", "bí mật quốc gia")
         assert not authenticate(session, "lan", "bi mat")
-        assert not authenticate(session, "khong-co", "bí mật")
+        assert not authenticate(session, "khong-co", "bí mật quốc gia")
     db.dispose()
 
 
 def test_adding_again_resets_the_password(sqlite_url):
     with Database(sqlite_url).session() as session:
-        set_password(session, "lan", "cũ")
-        assert set_password(session, "lan", "mới") is False
-        assert authenticate(session, "lan", "mới") and not authenticate(session, "lan", "cũ")
+        set_password(session, "lan", "mật khẩu cũ")
+        assert set_password(session, "lan", "mật khẩu mới") is False
+        assert authenticate(session, "lan", "mật khẩu mới") and not authenticate(
+            session, "lan", "mật khẩu cũ"
+        )
         assert len(session.scalars(select(User)).all()) == 1
 
 
-@pytest.mark.parametrize(("name", "password"), [("", "x"), ("có dấu cách", "x"), ("lan", "")])
+@pytest.mark.parametrize(
+    ("name", "password"),
+    [("", "đủ dài rồi"), ("có dấu cách", "đủ dài rồi"), ("lan", ""), ("lan", "ngắn")],
+)
 def test_bad_name_or_empty_password_is_refused(sqlite_url, name, password):
     with Database(sqlite_url).session() as session, pytest.raises(DvcrawlError):
         set_password(session, name, password)
@@ -52,7 +57,7 @@ def test_cli_reads_the_password_from_stdin(sqlite_url, monkeypatch, capsys):
     assert "created user lan" in capsys.readouterr().out
     with Database(sqlite_url).session() as session:
         assert authenticate(session, "lan", "mật khẩu dài")
-    monkeypatch.setattr("sys.stdin", io.StringIO("khác\n"))
+    monkeypatch.setattr("sys.stdin", io.StringIO("mật khẩu khác\n"))
     assert main(["users", "add", "lan", "--db", sqlite_url]) == 0
     assert "password reset" in capsys.readouterr().out
 

@@ -16,6 +16,8 @@ __all__ = ["authenticate", "set_password", "validate_name"]
 
 # A user name: 1-120 visible characters without spaces ("lan", "nguyen.van.a", "cán_bộ1").
 _NAME = re.compile(r"^\S{1,120}$")
+# The review desk faces the web: NIST SP 800-63B's floor for user-chosen passwords.
+MIN_PASSWORD = 8
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 # Checked when the name is unknown, so a missing account costs as long as a wrong password.
 _DUMMY_HASH = _hasher.hash("dvcrawl-no-such-user")
@@ -33,6 +35,8 @@ def set_password(session: Session, name: str, password: str) -> bool:
     validate_name(name)
     if not password:
         raise DvcrawlError("empty password: type the password on standard input")
+    if len(password) < MIN_PASSWORD:
+        raise DvcrawlError(f"password too short: at least {MIN_PASSWORD} characters")
     user = session.scalar(select(User).where(User.name == name))
     created = user is None
     if user is None:
