@@ -55,16 +55,20 @@ def enqueue_source(
     keys = Keys.from_env(prefix)
     client = connect(redis_url)
     db = open_database(db_url)
-    with db.session() as session:
-        sync_sources(session, [source])
-        run = CrawlRun(source_id=source.id, status="running", stats={"distributed": True})
-        session.add(run)
-        session.flush()
-        run_id = run.id
-    payload = job_payload(source, run_id)
-    with client.pipeline() as pipe:
-        pipe.set(keys.job(run_id), payload, ex=JOB_TTL_SECONDS)
-        pipe.rpush(keys.jobs, payload)
-        pipe.execute()
+    try:  # the scheduler calls this for months: release the connections every time
+        with db.session() as session:
+            sync_sources(session, [source])
+            run = CrawlRun(source_id=source.id, status="running", stats={"distributed": True})
+            session.add(run)
+            session.flush()
+            run_id = run.id
+        payload = job_payload(source, run_id)
+        with client.pipeline() as pipe:
+            pipe.set(keys.job(run_id), payload, ex=JOB_TTL_SECONDS)
+            pipe.rpush(keys.jobs, payload)
+            pipe.execute()
+    finally:
+        db.dispose()
+        client.close()
     log.info("queued crawl of %s for the workers (run %d)", source.id, run_id)
     return run_id
