@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import subprocess
+import sys
 import time
 from collections import Counter
 
@@ -118,3 +120,41 @@ def test_a_killed_worker_loses_nothing(sample_network, pg_url, redis_keys, tmp_p
     assert "re-queued" in logs[1].read_text()
     assert_every_article_once(sample_network, exported(run_cli, pg_url))
     assert_runs_closed(pg_url, run_ids, killed=True)
+
+
+def test_scheduler_hands_crawls_to_a_worker_and_publishes(
+    sample_network, pg_url, redis_keys, tmp_path, run_cli
+):
+    """CONTRACT: with DVCRAWL_REDIS_URL set, `dvcrawl schedule` queues, the workers crawl."""
+    client, keys = redis_keys
+    sources, feeds = tmp_path / "sources.toml", tmp_path / "feeds"
+    sources.write_text(sample_network.sources_toml(), encoding="utf-8")
+    env = dict(os.environ, DVCRAWL_REDIS_URL=REDIS_TEST_URL, DVCRAWL_REDIS_PREFIX=keys.prefix)
+    schedule = subprocess.Popen(
+        [sys.executable, "-m", "dvcrawl", "schedule", "--sources", str(sources), "--db", pg_url,
+         "--feeds-out", str(feeds), "--every", "1h"],
+        env=env, stdout=subprocess.DEVNULL, stderr=(tmp_path / "schedule.log").open("w"),
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while client.llen(keys.jobs) < len(sample_network.sources):
+            assert time.monotonic() < deadline, (tmp_path / "schedule.log").read_text()[-2000:]
+            time.sleep(0.2)
+        log = tmp_path / "worker.log"
+        wait_all([start_worker(pg_url, keys, log, *UNTIL_IDLE)], [log])
+        rows = exported(run_cli, pg_url)
+        assert_every_article_once(sample_network, rows)
+        # the scheduler rebuilds the feeds once it sees the workers' runs store articles
+        originals = [r for r in rows if r["relevant"] and not r["duplicate_of"]]
+        newest = max(originals, key=lambda r: r["published"] or "")
+        feed = feeds / "all.rss"
+        deadline = time.monotonic() + 60
+        while not (feed.exists() and newest["title"] in feed.read_text(encoding="utf-8")):
+            assert time.monotonic() < deadline, (tmp_path / "schedule.log").read_text()[-2000:]
+            time.sleep(0.5)
+    finally:
+        schedule.terminate()
+        schedule.wait(30)
+    with open_database(pg_url).session() as session:
+        statuses = session.scalars(select(CrawlRun.status)).all()
+    assert sorted(statuses) == ["ok"] * len(sample_network.sources)
