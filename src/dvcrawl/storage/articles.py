@@ -25,9 +25,9 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from dvcrawl import dedupe
-from dvcrawl.distributed.storelock import serialize_clustering
 from dvcrawl.errors import DvcrawlError
 from dvcrawl.items import ArticleRecord
+from dvcrawl.storage.locks import serialize_clustering
 from dvcrawl.storage.models import Article, ArticleBand, Source, UrlAlias
 from dvcrawl.storage.upsert import insert_ignore
 from dvcrawl.textnorm import fold
