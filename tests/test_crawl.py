@@ -183,3 +183,22 @@ def test_max_pages_caps_the_requests_of_a_run(sample_network, tmp_path, sqlite_u
     crawl(run_cli, sources, sqlite_url)
     pages = [r for r in sample_network.requests if r.path != "/robots.txt" and r.status < 300]
     assert 0 < len(pages) <= 5, [r.path for r in pages]
+
+
+def test_refresh_fetches_again_and_stores_nothing_twice(
+    sample_network, sources_file, sqlite_url, run_cli
+):
+    done = crawl(run_cli, sources_file, sqlite_url)
+    copies = sum(int(line.split()[6]) for line in done.stdout.splitlines()[1:])
+    assert copies == sum(1 for a in sample_network.expected_articles() if a.duplicate_of)
+    stored = len(export(run_cli, sqlite_url))
+    sample_network.clear_requests()
+    crawl(run_cli, sources_file, sqlite_url, "--refresh")
+    articles = {canonicalize(a.url) for a in sample_network.expected_articles()}
+    refetched = {
+        canonicalize(sample_network.base_url(r.site_id) + r.path)
+        for r in sample_network.requests
+        if r.status == 200
+    }
+    assert len(articles & refetched) >= 0.98 * len(articles)
+    assert len(export(run_cli, sqlite_url)) == stored

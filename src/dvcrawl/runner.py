@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from scrapy import signals
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
+from sqlalchemy import func, select
 
 from dvcrawl import settings as default_settings
 from dvcrawl.crawlstate import CrawlState
@@ -19,7 +20,7 @@ from dvcrawl.logs import quiet_libraries
 from dvcrawl.sources import Source
 from dvcrawl.spiders.portal import PortalSpider
 from dvcrawl.storage.db import Database, open_database
-from dvcrawl.storage.models import CrawlRun, utcnow
+from dvcrawl.storage.models import Article, CrawlRun, utcnow
 from dvcrawl.storage.sources import sync_sources
 
 log = logging.getLogger(__name__)
@@ -178,4 +179,27 @@ def run_crawl(
             max_pages=settings.getint("DVCRAWL_MAX_PAGES"),
         )
     process.start()
+    _count_copies(db, results)
     return CrawlSummary(results)
+
+
+def _count_copies(db: Database, results: list[SourceRunStats]) -> None:
+    """Copies among this run's new articles, counted once the run is over: an original
+    stored after its copy re-points the copy then, so a count taken at store time is short."""
+    with db.session() as session:
+        for result in results:
+            started = session.scalar(
+                select(CrawlRun.started_at).where(CrawlRun.id == result.run_id)
+            )
+            result.duplicates_new = (
+                session.scalar(
+                    select(func.count())
+                    .select_from(Article)
+                    .where(
+                        Article.source_id == result.source_id,
+                        Article.fetched_at >= started,
+                        Article.duplicate_of_id.is_not(None),
+                    )
+                )
+                or 0
+            )
