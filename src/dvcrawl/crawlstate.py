@@ -13,7 +13,8 @@ from sqlalchemy import select
 
 from dvcrawl.storage.articles import find_article_id, known_urls
 from dvcrawl.storage.db import Database
-from dvcrawl.storage.models import HttpCacheEntry, UrlAlias, utcnow
+from dvcrawl.storage.httpcache import save_page
+from dvcrawl.storage.models import HttpCacheEntry, UrlAlias
 
 LISTING = "listing"  # first page of a listing: re-requested every run
 PAGE = "page"  # pagination page, or a page with nothing to follow: not re-requested
@@ -74,12 +75,7 @@ class CrawlState:
             kind = LISTING
         self.pages[url] = PageMemory(kind, etag, last_modified)
         with self.db.session() as session:
-            row = session.get(HttpCacheEntry, url)
-            if row is None:
-                row = HttpCacheEntry(url=url, source_id=self.source_id)
-                session.add(row)
-            row.kind, row.etag, row.last_modified = kind, etag, last_modified
-            row.checked_at = utcnow()
+            save_page(session, url, self.source_id, kind, etag, last_modified)
 
     def remember_redirect(self, url: str, target: str) -> None:
         """``url`` redirects to ``target``: never fetch it again, and map it to the article."""

@@ -43,7 +43,33 @@ def save_validators(
     Safe when two workers save the same page: the row is created once (primary key) and the
     later save updates it. ``kind`` ("listing"/"page", see crawlstate) is kept when not given.
     """
-    key = _key(url)
+    _save(session, _key(url), source_id, etag, last_modified, kind)
+
+
+def save_page(
+    session: Session,
+    url_as_fetched: str,
+    source_id: str,
+    kind: str,
+    etag: str | None = None,
+    last_modified: str | None = None,
+) -> None:
+    """Remember a page the crawler will ask for again, under the URL it fetched.
+
+    Not canonicalised: a watched listing is requested again from this row, and the trailing
+    slash that canonical URLs drop may be the only spelling its server answers.
+    """
+    _save(session, url_as_fetched, source_id, etag, last_modified, kind)
+
+
+def _save(
+    session: Session,
+    key: str,
+    source_id: str,
+    etag: str | None,
+    last_modified: str | None,
+    kind: str | None,
+) -> None:
     # A validator longer than its column is not kept: truncated, it would never match again.
     etag = etag if etag and len(etag) <= MAX_ETAG else None
     last_modified = last_modified if last_modified and len(last_modified) <= MAX_DATE else None
