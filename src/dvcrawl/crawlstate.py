@@ -15,6 +15,7 @@ from dvcrawl.storage.articles import find_article_id, known_urls
 from dvcrawl.storage.db import Database
 from dvcrawl.storage.httpcache import save_page
 from dvcrawl.storage.models import HttpCacheEntry, UrlAlias
+from dvcrawl.storage.upsert import insert_ignore
 
 LISTING = "listing"  # first page of a listing: re-requested every run
 PAGE = "page"  # pagination page, or a page with nothing to follow: not re-requested
@@ -82,5 +83,6 @@ class CrawlState:
         self.remember_page(url, REDIRECT)
         with self.db.session() as session:
             article_id = find_article_id(session, target)
-            if article_id is not None and session.get(UrlAlias, url) is None:
-                session.add(UrlAlias(url=url, article_id=article_id, kind="redirect"))
+            if article_id is not None:
+                values = {"url": url, "article_id": article_id, "kind": "redirect"}
+                insert_ignore(session, UrlAlias, values, ["url"])
