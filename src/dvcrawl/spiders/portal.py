@@ -8,7 +8,6 @@ conditional GET, and paging stops at a page that holds no unknown article.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterator
 from urllib.parse import urlsplit, urlunsplit
@@ -21,13 +20,8 @@ from dvcrawl.extract import extract_article
 from dvcrawl.items import ArticleRecord
 from dvcrawl.linkclass import LinkKind, classify_link
 from dvcrawl.sources import Source
-from dvcrawl.urls import accept_canonical_link
-from dvcrawl.urls import canonicalize as _canonicalize
+from dvcrawl.urls import accept_canonical_link, canonicalize
 
-# Menus, sidebars and footers repeat the same links on every page of a portal: canonicalising
-# each once per run instead of once per page is a third of the listing-page cost (profiled on
-# the sample portals at scale 4).
-canonicalize = functools.lru_cache(maxsize=100_000)(_canonicalize)
 # Links to files, not pages: never fetched as listings or articles.
 _FILE_LINK = re.compile(
     r"\.(?:jpe?g|png|gif|webp|svg|bmp|ico|pdf|docx?|xlsx?|pptx?|odt|zip|rar|7z|mp[34]|avi|mov"
