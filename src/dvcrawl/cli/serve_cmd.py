@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import socket
 from pathlib import Path
 
 from dvcrawl.cli.common import add_db_arg
 from dvcrawl.config import default_feeds_dir, resolve_db_url
+from dvcrawl.errors import DvcrawlError
 
 log = logging.getLogger(__name__)
 # Signs the session cookie; set it so sign-ins survive a restart (else a random key per run).
@@ -44,6 +46,23 @@ def run(args: argparse.Namespace) -> int:
     if not secret:
         log.warning("%s is not set: sign-ins end when the server stops", SECRET_ENV)
     app = create_app(resolve_db_url(args.db), feeds_dir=feeds_dir, secret_key=secret)
+    sock = bind(args.host, args.port)
     log.info("review desk on http://%s:%d/ (feeds from %s)", args.host, args.port, feeds_dir)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", proxy_headers=True)
+    server = uvicorn.Server(
+        uvicorn.Config(app, log_level="warning", proxy_headers=True, host=args.host)
+    )
+    server.run(sockets=[sock])
     return 0
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """The listening socket, bound before anything is announced: a busy port is one clear
+    error (exit 2), not a start-up banner followed by uvicorn's traceback."""
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except OSError as exc:
+        raise DvcrawlError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+    return sock
