@@ -99,3 +99,14 @@ def run_cli():
         )
 
     return run
+
+
+@pytest.fixture
+def redis_keys():
+    """A Redis client and a fresh key prefix for one test, deleted afterwards."""
+    from tests.test_distributed_support import cleanup, fresh_keys, redis_or_skip
+
+    client = redis_or_skip()
+    keys = fresh_keys()
+    yield client, keys
+    cleanup(client, keys)

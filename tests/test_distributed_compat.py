@@ -10,26 +10,17 @@ import inspect
 import pickle
 import warnings
 
-import pytest
 import scrapy
 from scrapy.exceptions import ScrapyDeprecationWarning
 from scrapy.utils.reactor import install_reactor, is_reactor_installed
 from scrapy.utils.test import get_crawler
-from tests.test_distributed_support import REDIS_TEST_URL, cleanup, fresh_keys, redis_or_skip
+from tests.test_distributed_support import REDIS_TEST_URL
 
 from dvcrawl.distributed.queue import TICKET
 from dvcrawl.distributed.spider import WorkerSpider
 from dvcrawl.distributed.worker import worker_settings
 from dvcrawl.runner import build_settings
 from dvcrawl.storage.db import open_database
-
-
-@pytest.fixture
-def redis_keys():
-    client = redis_or_skip()
-    keys = fresh_keys()
-    yield client, keys
-    cleanup(client, keys)
 
 
 def _crawler_and_spider(sqlite_url, keys, client):

@@ -15,11 +15,8 @@ from sqlalchemy import func, select
 from tests.test_distributed_support import (
     REDIS_TEST_URL,
     assert_every_article_once,
-    cleanup,
     copies_mislinked,
     exported,
-    fresh_keys,
-    redis_or_skip,
     start_worker,
 )
 
@@ -30,14 +27,6 @@ from dvcrawl.storage.models import Article, CrawlRun
 # The worker's last line: "worker <id> stopped (finished): 154 pages fetched, ..."
 RECEIVED = re.compile(r"stopped \(finished\): (\d+) pages fetched")
 UNTIL_IDLE = ("--until-idle", "4", "--heartbeat", "1")
-
-
-@pytest.fixture
-def redis_keys():
-    client = redis_or_skip()
-    keys = fresh_keys()
-    yield client, keys
-    cleanup(client, keys)
 
 
 def enqueue_all(network, db_url: str, keys) -> list[int]:

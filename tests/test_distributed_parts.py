@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 import scrapy
-from tests.test_distributed_support import REDIS_TEST_URL, cleanup, fresh_keys, redis_or_skip
+from tests.test_distributed_support import REDIS_TEST_URL
 
 from dvcrawl.distributed import liveness
 from dvcrawl.distributed.dupefilter import ExpiringDupeFilter
@@ -28,14 +28,6 @@ SOURCE = Source(
     exclude_selectors=(".share",),
     max_pages=50,
 )
-
-
-@pytest.fixture
-def redis_keys():
-    client = redis_or_skip()
-    keys = fresh_keys()
-    yield client, keys
-    cleanup(client, keys)
 
 
 def _queue(client, keys, worker: str) -> ReliablePriorityQueue:
