@@ -38,6 +38,12 @@ REDIRECT_STATUSES = [301, 302, 303, 307, 308]
 MAX_REDIRECTS = 5  # an article address moved more often than this is a loop
 
 
+# What an ArticleRecord takes over from an ExtractedArticle.
+_EXTRACTED = (
+    "title", "text", "published", "author", "credit", "date_method", "date_doubtful",
+)  # fmt: skip
+
+
 def _compile(pattern: str | None) -> re.Pattern[str] | None:
     return re.compile(pattern) if pattern else None
 
@@ -304,25 +310,13 @@ class PortalSpider(scrapy.Spider):
         aliases = [a for a in (canonicalize(u) for u in seen if u) if a and a != canonical]
         if page_url != canonical:
             aliases.append(page_url)
-        if art is None:
-            return ArticleRecord(
-                url=canonical,
-                source_id=self.source.id,
-                title="",
-                text="",
-                aliases=aliases,
-                reject_reason=reject,
-            )
+        extracted = {name: getattr(art, name) for name in _EXTRACTED} if art is not None else {}
         return ArticleRecord(
             url=canonical,
             source_id=self.source.id,
-            title=art.title,
-            text=art.text,
-            published=art.published,
-            author=art.author,
-            credit=art.credit,
-            date_method=art.date_method,
-            date_doubtful=art.date_doubtful,
+            title=extracted.pop("title", ""),
+            text=extracted.pop("text", ""),
             aliases=aliases,
             reject_reason=reject,
+            **extracted,
         )
