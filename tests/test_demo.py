@@ -29,8 +29,11 @@ def test_demo_crawls_stores_and_publishes(tmp_path, run_cli):
     ]
     assert len(rows) == found
 
-    # A second demo replaces the first one's directory ...
+    # A second demo replaces what the first one wrote, and nothing else ...
+    (out / "my-notes.txt").write_text("not the demo's")
     assert run_cli("demo", "--out", str(out)).returncode == 0
+    assert (out / "my-notes.txt").read_text() == "not the demo's"
+    assert (out / ".dvcrawl-demo").is_file() and (out / "feeds" / "all.rss").is_file()
     # ... but never a directory that is not a demo's.
     precious = tmp_path / "precious"
     precious.mkdir()

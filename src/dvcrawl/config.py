@@ -23,12 +23,34 @@ def default_feeds_dir() -> Path:
 
 
 def resolve_db_url(flag: str | None = None) -> str:
-    """``--db`` beats ``DVCRAWL_DB_URL``, which beats the embedded SQLite file."""
-    if flag:
-        return flag
-    if os.environ.get(DB_ENV):
-        return os.environ[DB_ENV]
-    return f"sqlite:///{data_dir() / 'dvcrawl.sqlite'}"
+    """``--db`` beats ``DVCRAWL_DB_URL``, which beats the embedded SQLite file.
+
+    An empty ``--db ''`` and an in-memory SQLite URL are refused: the first is a shell
+    variable that was not set, the second a crawl stored nowhere.
+    """
+    from dvcrawl.errors import ConfigError
+
+    if flag is not None and not flag.strip():
+        raise ConfigError("--db is empty: give a database URL, or leave --db out")
+    url = flag or os.environ.get(DB_ENV) or f"sqlite:///{data_dir() / 'dvcrawl.sqlite'}"
+    if _in_memory(url):
+        raise ConfigError(f"database URL {url!r} is in memory: nothing would be kept")
+    return url
+
+
+def _in_memory(url: str) -> bool:
+    """True for ``sqlite://``, ``sqlite:///:memory:`` and the ``file::memory:`` form."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return False  # the engine names the bad URL when it is opened
+    database = parsed.database or ""
+    return parsed.get_backend_name() == "sqlite" and (
+        database in ("", ":memory:") or "mode=memory" in url or database.startswith("file::memory")
+    )
 
 
 def resolve_sources_path(flag: str | None = None) -> Path | None:
@@ -44,15 +66,9 @@ def resolve_redis_url(flag: str | None = None) -> str | None:
 def politeness_overrides(delay_flag: float | None = None) -> dict:
     """Scrapy settings for the delay between requests to one portal: ``--delay`` beats
     ``DVCRAWL_DOWNLOAD_DELAY`` (so scheduler children inherit an operator's choice)."""
-    from dvcrawl.errors import ConfigError
+    from dvcrawl.settings_table import SETTINGS
 
-    raw = delay_flag if delay_flag is not None else os.environ.get(DELAY_ENV) or None
-    if raw is None:
+    if delay_flag is None and not os.environ.get(DELAY_ENV):
         return {}
-    try:
-        delay = float(raw)
-    except ValueError as exc:
-        raise ConfigError(f"{DELAY_ENV} must be a number of seconds, got {raw!r}") from exc
-    if delay < 0:
-        raise ConfigError(f"the download delay must not be negative, got {delay}")
+    delay = delay_flag if delay_flag is not None else SETTINGS["delay"].from_env()
     return {"DOWNLOAD_DELAY": delay, "AUTOTHROTTLE_START_DELAY": max(delay, 0.05)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 # "1h30m", "10s", "2d", "45" (seconds), "1.5h"
@@ -20,6 +21,8 @@ def parse_duration(value: str | int | float) -> float:
         if not _WHOLE.match(value):
             raise ValueError(f"not a duration: {value!r} (use e.g. 30m, 10s, 1h30m)")
         seconds = sum(float(n) * _UNIT[u.lower()] for n, u in _PART.findall(value))
+    if not math.isfinite(seconds):
+        raise ValueError(f"not a finite duration: {value!r}")
     if seconds <= 0:
         raise ValueError(f"duration must be positive: {value!r}")
     return seconds

@@ -13,11 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from dvcrawl.durations import parse_duration
 from dvcrawl.errors import ConfigError
+from dvcrawl.settings_table import duration
 
-# A source id: lower-case letters, digits, "_" and "-" (it appears in file names and URLs).
-_ID = re.compile(r"^[a-z0-9_-]+$")
+# A source id: lower-case letters, digits, "_" and "-" (it appears in file names and URLs),
+# at most 64 characters: the database column's width and a sane file name.
+_ID = re.compile(r"^[a-z0-9_-]{1,64}$")
+# Lengths the database columns hold (models.Source); longer is a mistake, not a portal.
+MAX_NAME, MAX_PROVINCE, MAX_URL, MAX_START_URLS = 300, 120, 2000, 100
 
 REQUIRED_KEYS = ("id", "name", "start_urls")
 OPTIONAL_KEYS: dict[str, type | tuple[type, ...]] = {
@@ -35,6 +38,10 @@ OPTIONAL_KEYS: dict[str, type | tuple[type, ...]] = {
     "enabled": bool,
     "timeout": (str, int, float),  # wall-clock limit of one crawl (scheduler)
 }
+
+
+# Intervals and timeouts: a second to a year (finite: `interval = inf` or `nan` is refused).
+_DURATION = duration(1)
 
 
 @dataclass(frozen=True)
@@ -74,6 +81,8 @@ def _err(path: Path | str, where: str, key: str | None, msg: str) -> ConfigError
 def _check_url(path, where, url) -> str:
     if not isinstance(url, str):
         raise _err(path, where, "start_urls", f"expected a URL string, got {url!r}")
+    if len(url) > MAX_URL:
+        raise _err(path, where, "start_urls", f"URL longer than {MAX_URL} characters")
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise _err(path, where, "start_urls", f"not an http(s) URL: {url!r}")
@@ -102,17 +111,23 @@ def parse_source(raw: dict, path: Path | str, index: int) -> Source:
     if not isinstance(raw, dict):
         raise _err(path, where, None, "each [[sources]] entry must be a table")
     if isinstance(raw.get("id"), str):
-        where = f"source '{raw['id']}'"
+        where = f"source '{raw['id'][:80]}'"
     for key in REQUIRED_KEYS:
         if key not in raw:
             raise _err(path, where, key, "required key is missing")
     sid, name, urls = raw["id"], raw["name"], raw["start_urls"]
     if not isinstance(sid, str) or not _ID.match(sid):
-        raise _err(path, where, "id", f"must match [a-z0-9_-]+, got {sid!r}")
-    if not isinstance(name, str) or not name.strip():
-        raise _err(path, where, "name", "must be a non-empty string")
-    if not isinstance(urls, list) or not urls:
-        raise _err(path, where, "start_urls", "must be a non-empty list of URLs")
+        shown = repr(sid[:80]) + ("..." if len(sid) > 80 else "") if isinstance(sid, str) else sid
+        raise _err(path, where, "id", f"must be 1-64 of [a-z0-9_-], got {shown}")
+    if not isinstance(name, str) or not name.strip() or len(name) > MAX_NAME:
+        raise _err(path, where, "name", f"must be a non-empty string of at most {MAX_NAME}")
+    if not isinstance(urls, list) or not urls or len(urls) > MAX_START_URLS:
+        raise _err(
+            path,
+            where,
+            "start_urls",
+            f"must be a non-empty list of URLs (at most {MAX_START_URLS})",
+        )
     values: dict = {}
     for key, value in raw.items():
         if key in REQUIRED_KEYS:
@@ -124,10 +139,12 @@ def parse_source(raw: dict, path: Path | str, index: int) -> Source:
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
             raise _err(path, where, key, f"wrong type {type(value).__name__}: {value!r}")
         values[key] = value
+    if len(values.get("province") or "") > MAX_PROVINCE:
+        raise _err(path, where, "province", f"longer than {MAX_PROVINCE} characters")
     for key in ("interval", "timeout"):
         if key in values:
             try:
-                values[key] = parse_duration(values[key])
+                values[key] = _DURATION(values[key])
             except ValueError as exc:
                 raise _err(path, where, key, str(exc)) from exc
     for key in ("exclude_selectors", "allowed_domains"):
@@ -195,11 +212,14 @@ def load_sources(path: Path | str) -> list[Source]:
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read sources file: {exc.strerror or exc}") from exc
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        # utf-8-sig: Windows editors start a UTF-8 file with a byte-order mark TOML forbids.
+        data = tomllib.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not UTF-8 text: {exc}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: malformed TOML: {exc}") from exc
+    except RecursionError:
+        raise ConfigError(f"{path}: malformed TOML: arrays or tables nested too deeply") from None
     return parse_sources(data, path)
 
 

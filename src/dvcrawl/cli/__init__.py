@@ -13,6 +13,7 @@ import logging
 import os
 import pkgutil
 import sys
+from typing import NoReturn
 
 from dvcrawl import __version__
 from dvcrawl.errors import DvcrawlError
@@ -25,8 +26,16 @@ EXIT_FAILED = 1  # the command ran but could not do its job
 EXIT_USAGE = 2  # bad input: configuration, arguments, unreachable database
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """A bad argument is one line naming it and exit 2 (no usage dump to scroll past);
+    subcommand parsers inherit this class."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="dvcrawl",
         description="Crawl Vietnamese party portals for công tác dân vận news, "
         "store clean deduplicated articles and publish feeds.",

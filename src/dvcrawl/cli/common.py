@@ -8,7 +8,7 @@ from pathlib import Path
 from dvcrawl.config import DB_ENV, SOURCES_ENV, resolve_db_url, resolve_sources_path
 from dvcrawl.errors import ConfigError
 from dvcrawl.sources import Source, load_sources, select_sources
-from dvcrawl.storage.db import Database, open_database
+from dvcrawl.storage.db import Database, open_database, open_existing
 
 
 def add_db_arg(parser: argparse.ArgumentParser) -> None:
@@ -27,9 +27,14 @@ def add_sources_arg(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def database_from_args(args: argparse.Namespace) -> Database:
-    """Open and migrate the database the arguments name (DatabaseError when unreachable)."""
-    return open_database(resolve_db_url(getattr(args, "db", None)))
+def database_from_args(args: argparse.Namespace, *, create: bool = False) -> Database:
+    """The database the arguments name (DatabaseError when unreachable).
+
+    Only commands that write (``users``, ``db upgrade``) pass ``create``: they may create and
+    migrate it. The others refuse a database that is missing or not migrated.
+    """
+    url = resolve_db_url(getattr(args, "db", None))
+    return open_database(url) if create else open_existing(url)
 
 
 def sources_path_from_args(args: argparse.Namespace) -> Path:
@@ -46,5 +51,8 @@ def sources_path_from_args(args: argparse.Namespace) -> Path:
 
 def sources_from_args(args: argparse.Namespace) -> list[Source]:
     """Load the sources file and keep the ids named by ``--source`` (all enabled ones if none)."""
-    sources = load_sources(sources_path_from_args(args))
-    return select_sources(sources, getattr(args, "source", None))
+    path = sources_path_from_args(args)
+    chosen = select_sources(load_sources(path), getattr(args, "source", None))
+    if not chosen:
+        raise ConfigError(f"{path}: every source is disabled (enabled = false): nothing to crawl")
+    return chosen

@@ -8,13 +8,14 @@ import sys
 from dvcrawl.cli.common import add_db_arg, add_sources_arg, sources_from_args
 from dvcrawl.config import politeness_overrides, resolve_db_url
 from dvcrawl.errors import ConfigError
+from dvcrawl.settings_table import argtype
 from dvcrawl.storage.db import open_database
 
 
 def add_politeness_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--delay",
-        type=float,
+        type=argtype("delay"),
         metavar="SECONDS",
         help="minimum delay between requests to one portal "
         "(default $DVCRAWL_DOWNLOAD_DELAY, else 0.5; AutoThrottle adapts)",
@@ -35,8 +36,34 @@ def overrides_from_args(args: argparse.Namespace) -> dict:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
             raise ConfigError(f"--set expects NAME=VALUE, got {item!r}")
-        overrides[name.strip()] = value
+        overrides[name.strip()] = checked_setting(name.strip(), value)
     return overrides
+
+
+def checked_setting(name: str, value: str) -> str:
+    """``value`` if it suits the type of Scrapy's (or dvcrawl's) default for ``name``.
+
+    ``-s CONCURRENT_REQUESTS=abc`` used to fail inside the crawler after the run was opened,
+    leaving it "running" and exiting 0; a number setting must get a finite number.
+    """
+    import math
+
+    from scrapy.settings import default_settings
+
+    from dvcrawl import settings as dv_settings
+
+    default = getattr(dv_settings, name, getattr(default_settings, name, None))
+    kind = type(default)
+    if kind in (int, float) and default is not None:
+        try:
+            number = kind(value)
+        except ValueError:
+            raise ConfigError(f"--set {name}: expected {kind.__name__}, got {value!r}") from None
+        if not math.isfinite(number) or number < 0:
+            raise ConfigError(f"--set {name}: expected a finite number >= 0, got {value!r}")
+    elif kind is bool and value.strip().lower() not in ("0", "1", "true", "false"):
+        raise ConfigError(f"--set {name}: expected true or false, got {value!r}")
+    return value
 
 
 def print_summary(summary, out=sys.stdout) -> None:
@@ -57,6 +84,7 @@ def run(args: argparse.Namespace) -> int:
     sources = sources_from_args(args)
     if args.run_id is not None and len(sources) != 1:
         raise ConfigError("--run-id needs exactly one --source")
+    overrides = overrides_from_args(args)  # a bad -s or --delay: refused before any run opens
     db_url = resolve_db_url(args.db)
     open_database(db_url)  # unreachable database: a clear error before any crawling
     from dvcrawl.runner import run_crawl  # Scrapy and Twisted load only when crawling
@@ -67,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
         db_url,
         refresh=args.refresh,
         run_ids=run_ids,
-        overrides=overrides_from_args(args),
+        overrides=overrides,
     )
     print_summary(summary)
     return 0

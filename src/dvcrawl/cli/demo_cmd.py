@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from dvcrawl.errors import ConfigError
+from dvcrawl.settings_table import argtype
 from dvcrawl.storage.db import open_database
 from dvcrawl.storage.models import Article
 
@@ -42,18 +43,38 @@ def print_summary(db, out_dir: Path, feeds, expected: int) -> None:
 
 
 DEMO_DB = "demo.sqlite"
+# Written by the demo itself before anything else: only a directory holding it is a demo's.
+# (A file named demo.sqlite proves nothing: it may be someone's own database.)
+DEMO_MARKER = ".dvcrawl-demo"
+# Everything a demo writes; a new demo removes exactly these and leaves any other file alone.
+DEMO_ENTRIES = (DEMO_DB, f"{DEMO_DB}-wal", f"{DEMO_DB}-shm", "sources.toml", "feeds", DEMO_MARKER)
+
+
+def _clear_demo(out_dir: Path) -> None:
+    for name in DEMO_ENTRIES:
+        path = out_dir / name
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        elif path.exists() or path.is_symlink():
+            path.unlink()
 
 
 def prepare_out_dir(out_dir: Path) -> Path:
-    """An empty directory for this demo: a previous demo's is cleared, anything else refused."""
-    if out_dir.exists() and any(out_dir.iterdir()):
-        if not (out_dir / DEMO_DB).exists():
-            raise ConfigError(
-                f"{out_dir} is not empty and holds no earlier demo ({DEMO_DB}); "
-                "choose another --out directory"
-            )
-        shutil.rmtree(out_dir)  # the sample portals' ports change: old demo rows mean nothing
-    out_dir.mkdir(parents=True, exist_ok=True)
+    """A directory for this demo: a previous demo's files are removed, anything else refused."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ConfigError(f"--out {out_dir} is a file, not a directory")
+    try:
+        if out_dir.exists() and any(out_dir.iterdir()):
+            if not (out_dir / DEMO_MARKER).is_file():
+                raise ConfigError(
+                    f"--out {out_dir} is not empty and was not written by a demo (no "
+                    f"{DEMO_MARKER} file); choose another --out directory"
+                )
+            _clear_demo(out_dir)  # the sample portals' ports change: old demo rows mean nothing
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / DEMO_MARKER).write_text("written by `dvcrawl demo`\n", encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"--out {out_dir}: cannot write there: {exc.strerror or exc}") from exc
     return out_dir
 
 
@@ -89,5 +110,7 @@ def register(sub) -> None:
         help="directory for the demo's database, "
         "sources file and feeds (recreated on each run; default ./dvcrawl-demo)",
     )
-    p.add_argument("--scale", type=int, default=1, help="multiply the sample articles")
+    p.add_argument(
+        "--scale", type=argtype("demo_scale"), default=1, help="multiply the sample articles"
+    )
     p.set_defaults(func=run)

@@ -8,33 +8,19 @@ from pathlib import Path
 
 from dvcrawl.cli.common import add_db_arg, add_sources_arg, sources_path_from_args
 from dvcrawl.config import default_feeds_dir, resolve_db_url, resolve_redis_url
-from dvcrawl.durations import parse_duration
+from dvcrawl.settings_table import argtype
 
-
-def _duration(text: str) -> float:
-    try:
-        return parse_duration(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from exc
-
-
-def _positive_int(text: str) -> int:
-    if not text.isdigit() or int(text) <= 0:
-        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {text!r}")
-    return int(text)
-
-
-# (flag, type, default, help) of the duration and number options; the defaults are where
-# ScheduleOptions explains them.
+# (flag, settings_table key, default, help) of the duration and number options; the
+# defaults are where ScheduleOptions explains them, the bounds in dvcrawl.settings_table.
 _TUNING = (
-    ("--every", _duration, "30m", "interval of sources that set none (default: 30m)"),
-    ("--timeout", _duration, "15m",
+    ("--every", "every", "30m", "interval of sources that set none (default: 30m)"),
+    ("--timeout", "timeout", "15m",
      "wall-clock limit of one crawl (default: 15m; a source's own 'timeout' key wins)"),
-    ("--memory-mb", _positive_int, 1024,
+    ("--memory-mb", "memory_mb", 1024,
      "address-space cap of one crawl child in MB (default: 1024)"),
-    ("--workers", _positive_int, 4, "crawls running at once (default: 4)"),
-    ("--lock-poll", _duration, "5s", "how often a standby tries to take over (default: 5s)"),
-    ("--grace", _duration, "10s",
+    ("--workers", "workers", 4, "crawls running at once (default: 4)"),
+    ("--lock-poll", "lock_poll", "5s", "how often a standby tries to take over (default: 5s)"),
+    ("--grace", "grace", "10s",
      "time a crawl gets to stop after SIGTERM before SIGKILL (default: 10s)"),
 )  # fmt: skip
 
@@ -56,9 +42,9 @@ def register(subparsers) -> None:
         help="rebuild the feeds into DIR (default: ./data/feeds, where `serve` looks)",
     )
     p.add_argument("--base-url", metavar="URL", help="public URL of the feeds directory")
-    for flag, kind, default, text in _TUNING:
-        metavar = "DURATION" if kind is _duration else "N"
-        p.add_argument(flag, type=kind, default=default, metavar=metavar, help=text)
+    for flag, key, default, text in _TUNING:
+        metavar = "N" if isinstance(default, int) else "DURATION"
+        p.add_argument(flag, type=argtype(key), default=default, metavar=metavar, help=text)
     p.add_argument(
         "--no-standby",
         dest="standby",

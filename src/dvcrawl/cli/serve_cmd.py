@@ -11,6 +11,7 @@ from pathlib import Path
 from dvcrawl.cli.common import add_db_arg
 from dvcrawl.config import default_feeds_dir, resolve_db_url
 from dvcrawl.errors import DvcrawlError
+from dvcrawl.settings_table import argtype
 
 log = logging.getLogger(__name__)
 # Signs the session cookie; set it so sign-ins survive a restart (else a random key per run).
@@ -26,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     add_db_arg(parser)
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8000, help="port to listen on (8000)")
+    parser.add_argument("--port", type=argtype("port"), default=8000, help="port (8000)")
     parser.add_argument(
         "--feeds-dir",
         metavar="DIR",

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
@@ -70,6 +72,11 @@ def alembic_config(engine: Engine) -> Config:
     return cfg
 
 
+def _first_line(exc: OperationalError) -> str:
+    text_ = str(exc.orig).strip()
+    return text_.splitlines()[0] if text_ else type(exc.orig).__name__
+
+
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest migration (idempotent, once per URL per process)."""
     key = engine.url.render_as_string(hide_password=False)
@@ -81,10 +88,9 @@ def migrate(engine: Engine) -> None:
                 conn.execute(text("SELECT 1"))
             command.upgrade(alembic_config(engine), "heads")
         except OperationalError as exc:
-            first_line = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else exc
             raise DatabaseError(
                 f"database unreachable at {engine.url.render_as_string(hide_password=True)}: "
-                f"{first_line}"
+                f"{_first_line(exc)}"
             ) from exc
         except SQLAlchemyError as exc:
             raise DatabaseError(f"cannot migrate database {engine.url!r}: {exc}") from exc
@@ -107,11 +113,20 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A session committed on success, rolled back on error."""
+        """A session committed on success, rolled back on error.
+
+        A database that refuses writes (a read-only file or mount) is a DatabaseError naming
+        it, so the CLI says so in one line instead of a traceback; nothing is half-written.
+        """
         session = self._sessions()
         try:
             yield session
             session.commit()
+        except OperationalError as exc:
+            session.rollback()
+            if "readonly" not in str(exc.orig).replace("-", "").replace(" ", ""):
+                raise
+            raise DatabaseError(f"database {self.url} is read-only: {_first_line(exc)}") from exc
         except BaseException:
             session.rollback()
             raise
@@ -128,3 +143,55 @@ class Database:
 def open_database(url: str) -> Database:
     """Open (and migrate) the database at ``url``; DatabaseError names what went wrong."""
     return Database(url)
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL, or None for other databases (and in-memory SQLite)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def _schema_state(engine: Engine) -> str | None:
+    """None when the schema is at the newest migration, else what is wrong with it."""
+    heads = set(ScriptDirectory.from_config(alembic_config(engine)).get_heads())
+    with engine.connect() as conn:
+        current = set(MigrationContext.configure(conn).get_current_heads())
+    if not current:
+        return "holds no dvcrawl schema"
+    if current != heads:
+        return "has an older (or unknown) schema: run `dvcrawl db upgrade --db URL` first"
+    return None
+
+
+def open_existing(url: str) -> Database:
+    """Open a database that already exists at the newest schema, creating nothing.
+
+    Commands that only read or publish (``export``, ``status``, ``feeds``, ``serve``) use
+    this: a mistyped ``--db`` must not become a fresh empty database whose nothing then
+    replaces the published feeds (issue 13, finding 1).
+    """
+    try:
+        path = sqlite_file(url)
+    except ArgumentError as exc:
+        raise DatabaseError(f"invalid database URL {url!r}: {exc}") from exc
+    if path is not None and not path.is_file():
+        raise DatabaseError(
+            f"no database at {path}: check --db / $DVCRAWL_DB_URL "
+            "(`dvcrawl crawl` or `dvcrawl db upgrade` creates one)"
+        )
+    db = Database(url, auto_migrate=False)
+    try:
+        problem = _schema_state(db.engine)
+    except OperationalError as exc:
+        db.dispose()
+        shown = db.engine.url.render_as_string(hide_password=True)
+        raise DatabaseError(f"database unreachable at {shown}: {_first_line(exc)}") from exc
+    except SQLAlchemyError as exc:
+        db.dispose()
+        raise DatabaseError(f"cannot read database {url!r}: {exc}") from exc
+    if problem:
+        db.dispose()
+        raise DatabaseError(f"database {db.engine.url!r} {problem}")
+    return db

@@ -12,7 +12,14 @@ from sqlalchemy.orm import Session
 from dvcrawl.errors import DvcrawlError
 from dvcrawl.storage.models import User
 
-__all__ = ["authenticate", "set_password", "validate_name"]
+__all__ = [
+    "authenticate",
+    "disable",
+    "end_sessions",
+    "live_session_version",
+    "set_password",
+    "validate_name",
+]
 
 # A user name: 1-120 visible characters without spaces ("lan", "nguyen.van.a", "cán_bộ1").
 _NAME = re.compile(r"^\S{1,120}$")
@@ -37,25 +44,60 @@ def set_password(session: Session, name: str, password: str) -> bool:
         raise DvcrawlError("empty password: type the password on standard input")
     if len(password) < MIN_PASSWORD:
         raise DvcrawlError(f"password too short: at least {MIN_PASSWORD} characters")
-    user = session.scalar(select(User).where(User.name == name))
+    user = _user(session, name)
     created = user is None
     if user is None:
         user = User(name=name, password_hash="")
         session.add(user)
     user.password_hash = _hasher.hash(password)
+    # A reset ends every earlier session (a stolen cookie too) and lifts a `users disable`.
+    user.session_version = (user.session_version or 0) + 1
+    user.disabled = False
     session.flush()
     return created
 
 
+def _user(session: Session, name: str) -> User | None:
+    return session.scalar(select(User).where(User.name == name))
+
+
+def end_sessions(session: Session, name: str) -> bool:
+    """End every session of ``name`` (their cookies carry the old version); False if unknown."""
+    user = _user(session, name)
+    if user is None:
+        return False
+    user.session_version = (user.session_version or 0) + 1
+    session.flush()
+    return True
+
+
+def disable(session: Session, name: str) -> bool:
+    """End every session of ``name`` and refuse its sign-in until a password reset."""
+    user = _user(session, name)
+    if user is None:
+        return False
+    user.disabled = True
+    return end_sessions(session, name)
+
+
+def live_session_version(session: Session, name: str) -> int | None:
+    """The session version a cookie of ``name`` must carry; None if the account is gone or
+    disabled (then no cookie is good)."""
+    user = _user(session, name)
+    if user is None or user.disabled:
+        return None
+    return user.session_version or 0
+
+
 def authenticate(session: Session, name: str, password: str) -> bool:
     """True when ``name`` exists and ``password`` matches its hash (rehashed if outdated)."""
-    user = session.scalar(select(User).where(User.name == name))
+    user = _user(session, name)
     stored = user.password_hash if user is not None else _DUMMY_HASH
     try:
         _hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):
         return False
-    if user is None:
+    if user is None or user.disabled:
         return False
     if _hasher.check_needs_rehash(stored):
         user.password_hash = _hasher.hash(password)
