@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import socket
 
+from dvcrawl.storage.db import Database
+
 
 def test_busy_port_is_a_clear_error(run_cli, sqlite_url):
+    Database(sqlite_url).dispose()  # serve refuses a database that does not exist yet
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()

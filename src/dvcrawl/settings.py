@@ -54,6 +54,7 @@ ITEM_PIPELINES = {
 }
 # dvcrawl configures logging itself (stderr, one format); Scrapy's own lines join it.
 LOG_INSTALL_ROOT_HANDLER = False
+LOG_FORMATTER = "dvcrawl.pipelines.drops.DropLogFormatter"  # drops: reason only, no full text
 LOG_VERSIONS: list[str] = []  # the component-version banner on every crawl is noise
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,

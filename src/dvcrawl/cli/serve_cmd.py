@@ -11,7 +11,8 @@ from pathlib import Path
 from dvcrawl.cli.common import add_db_arg
 from dvcrawl.config import default_feeds_dir, resolve_db_url
 from dvcrawl.errors import DvcrawlError
-from dvcrawl.settings_table import argtype
+from dvcrawl.settings_table import SETTINGS, argtype
+from dvcrawl.storage.db import open_existing
 
 log = logging.getLogger(__name__)
 # Signs the session cookie; set it so sign-ins survive a restart (else a random key per run).
@@ -34,7 +35,34 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=Path,
         help="directory of built feeds served at /feeds/ (default: <data dir>/feeds)",
     )
+    parser.add_argument(
+        "--forwarded-allow-ips",
+        metavar="ADDRS",
+        type=argtype("forwarded_allow_ips"),
+        help="comma-separated addresses of the reverse proxy whose X-Forwarded-For and "
+        "X-Forwarded-Proto are believed (default: $DVCRAWL_FORWARDED_ALLOW_IPS, else none: "
+        "proxy headers are ignored). See docs/security.md",
+    )
+    parser.add_argument(
+        "--secure-cookies",
+        action="store_true",
+        default=None,
+        help="mark the session cookie Secure even over plain HTTP (it is anyway over HTTPS "
+        "or behind a trusted proxy that says X-Forwarded-Proto: https)",
+    )
+    parser.add_argument(
+        "--max-request-bytes",
+        metavar="N",
+        type=argtype("max_request_bytes"),
+        help="largest request body read (default: $DVCRAWL_MAX_REQUEST_BYTES, else 1000000)",
+    )
     parser.set_defaults(func=run)
+
+
+def _setting(args: argparse.Namespace, key: str):
+    """The flag's value, else the environment's, else the default (settings_table)."""
+    value = getattr(args, key, None)
+    return value if value is not None else SETTINGS[key].from_env()
 
 
 def run(args: argparse.Namespace) -> int:
@@ -46,12 +74,29 @@ def run(args: argparse.Namespace) -> int:
     secret = os.environ.get(SECRET_ENV)
     if not secret:
         log.warning("%s is not set: sign-ins end when the server stops", SECRET_ENV)
-    app = create_app(resolve_db_url(args.db), feeds_dir=feeds_dir, secret_key=secret)
+    db_url = resolve_db_url(args.db)
+    open_existing(db_url).dispose()  # serving a mistyped --db would show an empty desk
+    proxies = _setting(args, "forwarded_allow_ips")
+    app = create_app(
+        db_url,
+        feeds_dir=feeds_dir,
+        secret_key=secret,
+        max_request_bytes=_setting(args, "max_request_bytes"),
+        session_lifetime=int(SETTINGS["session_hours"].from_env() * 3600),
+        secure_cookies=bool(_setting(args, "secure_cookies")),
+    )
     sock = bind(args.host, args.port)
     log.info("review desk on http://%s:%d/ (feeds from %s)", args.host, args.port, feeds_dir)
-    server = uvicorn.Server(
-        uvicorn.Config(app, log_level="warning", proxy_headers=True, host=args.host)
+    # Proxy headers only from the proxies the operator named: from anyone else, a rotated
+    # X-Forwarded-For would fake the address the login limiter counts (issue 13).
+    config = uvicorn.Config(
+        app,
+        log_level="warning",
+        host=args.host,
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or "",
     )
+    server = uvicorn.Server(config)
     server.run(sockets=[sock])
     return 0
 

@@ -12,16 +12,17 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 from starlette.middleware.gzip import GZipMiddleware
-from starlette.middleware.sessions import SessionMiddleware
 
 from dvcrawl.storage.db import Database
 from dvcrawl.web import auth_routes, feeds_routes, ops_routes, queue_routes, search_routes
 from dvcrawl.web.render import render
 from dvcrawl.web.security import LoginLimiter, LoginRequired, SecurityHeaders
+from dvcrawl.web.sessions import BodyLimit, SessionCookie
 
 STATIC_DIR = Path(__file__).with_name("static")
 SESSION_COOKIE = "dvcrawl_session"
 SESSION_MAX_AGE = 12 * 3600  # one working day: staff sign in again each morning
+MAX_REQUEST_BYTES = 1_000_000  # the desk's forms are a few KB; 1 MB leaves room, 1 GB doesn't
 
 
 def _install_handlers(app: FastAPI) -> None:
@@ -44,27 +45,37 @@ def _install_handlers(app: FastAPI) -> None:
 
 
 def create_app(
-    db_url: str, *, feeds_dir: Path | None = None, secret_key: str | None = None
+    db_url: str,
+    *,
+    feeds_dir: Path | None = None,
+    secret_key: str | None = None,
+    max_request_bytes: int = MAX_REQUEST_BYTES,
+    session_lifetime: int = SESSION_MAX_AGE,
+    secure_cookies: bool = False,
 ) -> FastAPI:
     """The desk for the database at ``db_url``; ``feeds_dir`` holds the built feed files.
 
     Without ``secret_key`` a random one is drawn, so sessions end when the process does.
+    Sessions last at most ``session_lifetime`` seconds from sign-in; ``secure_cookies``
+    marks the cookie Secure even when the request did not come over HTTPS.
     """
     app = FastAPI(title="dvcrawl", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.db = Database(db_url)
     app.state.feeds_dir = Path(feeds_dir) if feeds_dir else None
     app.state.login_limiter = LoginLimiter()
-    # Outermost first: headers on every answer, then gzip, then the signed session cookie
-    # (itsdangerous; HttpOnly always, SameSite=Lax so cross-site POSTs carry no session).
-    app.add_middleware(
-        SessionMiddleware,
-        secret_key=secret_key or secrets.token_urlsafe(32),
-        session_cookie=SESSION_COOKIE,
-        max_age=SESSION_MAX_AGE,
-        same_site="lax",
-        https_only=False,  # served on a LAN or behind a TLS proxy; see README
-    )
+    app.state.session_lifetime = session_lifetime
+    # Added innermost first: the headers wrap every answer (a 413 too), then the size limit
+    # before any body is read, then the signed session cookie (HttpOnly, SameSite=Lax so
+    # cross-site POSTs carry no session), then gzip.
     app.add_middleware(GZipMiddleware, minimum_size=1000)
+    app.add_middleware(
+        SessionCookie,
+        secret_key=secret_key or secrets.token_urlsafe(32),
+        cookie=SESSION_COOKIE,
+        max_age=session_lifetime,
+        force_secure=secure_cookies,
+    )
+    app.add_middleware(BodyLimit, max_bytes=max_request_bytes)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # The feeds stay public: their router carries no sign-in dependency.

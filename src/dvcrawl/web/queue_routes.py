@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
 from dvcrawl.storage.models import Article, Source
@@ -25,15 +25,26 @@ from dvcrawl.web.security import check_csrf, current_user, safe_next
 router = APIRouter(dependencies=[Depends(current_user), Depends(check_csrf)])
 PER_PAGE = 50
 _RELEVANCE = {"": None, "yes": True, "no": False}
+# Bounds of what the desk reads from a request: ids fit the databases' 32-bit integer keys
+# (a 20-digit id overflowed SQLite and PostgreSQL into a 500), pages and dates stay where
+# offsets and "+07:00 / next day" arithmetic cannot overflow, and typed text stays short.
+MAX_ID = 2**31 - 1
+MAX_PAGE = 100_000
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+MAX_TITLE = 1000
+ArticleId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 def _parse_day(value: str, label: str) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise HTTPException(400, f"{label}: ngày không hợp lệ {value!r} (YYYY-MM-DD)") from exc
+        day = date.fromisoformat(value[:40])
+    except ValueError:
+        day = None
+    if day is None or not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise HTTPException(400, f"{label}: ngày không hợp lệ {value[:40]!r} (YYYY-MM-DD)")
+    return day
 
 
 def parse_filters(params) -> QueueFilters:
@@ -55,9 +66,13 @@ def parse_filters(params) -> QueueFilters:
 
 
 def _page_number(request: Request) -> int:
-    value = request.query_params.get("page", "1")
-    if not value.isdigit() or int(value) < 1:
-        raise HTTPException(400, f"số trang không hợp lệ {value!r}")
+    return page_number(request.query_params.get("page", "1"))
+
+
+def page_number(value: str) -> int:
+    """A page number from 1 to MAX_PAGE; "²" or a 20-digit number is a 400, not a 500."""
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value[:12]) <= MAX_PAGE:
+        raise HTTPException(400, f"số trang không hợp lệ {value[:40]!r}")
     return int(value)
 
 
@@ -86,7 +101,7 @@ def queue(request: Request) -> Response:
 
 
 @router.get("/articles/{article_id}")
-def article_page(request: Request, article_id: int) -> Response:
+def article_page(request: Request, article_id: ArticleId) -> Response:
     with request.app.state.db.session() as session:
         article = session.get(Article, article_id)
         if article is None:
@@ -100,20 +115,25 @@ def article_page(request: Request, article_id: int) -> Response:
 
 def _decide(request: Request, ids: list[int], action: str, **form) -> None:
     """Apply one decision; a decision that cannot apply is a 400 saying why."""
+    original = form.get("original_id")
+    if any(not 1 <= i <= MAX_ID for i in [*ids, *([original] if original is not None else [])]):
+        raise HTTPException(400, "mã bài viết không hợp lệ")
     with request.app.state.db.session() as session:
         try:
             decide(session, ids, action, current_user(request), **form)
         except ReviewError as exc:
             raise HTTPException(400, str(exc)) from exc
+        except (OverflowError, ValueError) as exc:  # a staff date like 0001-01-01 at +07:00
+            raise HTTPException(400, f"giá trị không hợp lệ: {exc}") from exc
 
 
 @router.post("/articles/{article_id}/decide")
 def decide_one(
     request: Request,
-    article_id: int,
-    action: str = Form(...),
-    title: str | None = Form(None),
-    published: str | None = Form(None),
+    article_id: ArticleId,
+    action: str = Form(..., max_length=40),
+    title: str | None = Form(None, max_length=MAX_TITLE),
+    published: str | None = Form(None, max_length=40),
     original_id: int | None = Form(None),
     next: str = Form(""),
 ) -> Response:
@@ -126,8 +146,8 @@ def decide_one(
 @router.post("/articles/bulk")
 def decide_bulk(
     request: Request,
-    action: str = Form(...),
-    ids: Annotated[list[int] | None, Form()] = None,
+    action: str = Form(..., max_length=40),
+    ids: Annotated[list[int] | None, Form(max_length=1000)] = None,
     original_id: int | None = Form(None),
     next: str = Form("/"),
 ) -> Response:

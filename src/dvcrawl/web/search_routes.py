@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 
 from dvcrawl.storage.models import Article
 from dvcrawl.storage.review import source_choices
 from dvcrawl.storage.search import search_ids
+from dvcrawl.web.queue_routes import page_number
 from dvcrawl.web.render import render
 from dvcrawl.web.security import current_user
 
@@ -17,12 +20,13 @@ PER_PAGE = 50
 
 
 @router.get("/search")
-def search(request: Request, q: str = "", page: int = 1) -> Response:
-    if page < 1:
-        raise HTTPException(400, f"số trang không hợp lệ {page}")
+def search(
+    request: Request, q: Annotated[str, Query(max_length=500)] = "", page: str = "1"
+) -> Response:
+    number = page_number(page)
     with request.app.state.db.session() as session:
         # One extra id tells whether a next page exists, without counting every match.
-        ids = search_ids(session, q, limit=PER_PAGE + 1, offset=(page - 1) * PER_PAGE)
+        ids = search_ids(session, q, limit=PER_PAGE + 1, offset=(number - 1) * PER_PAGE)
         found = {a.id: a for a in session.scalars(select(Article).where(Article.id.in_(ids)))}
         sources, _ = source_choices(session)
     articles = [found[i] for i in ids[:PER_PAGE] if i in found]
@@ -31,7 +35,7 @@ def search(request: Request, q: str = "", page: int = 1) -> Response:
         "search.html",
         q=q,
         articles=articles,
-        page=page,
+        page=number,
         has_more=len(ids) > PER_PAGE,
         source_names={s.id: s.name for s in sources},
     )

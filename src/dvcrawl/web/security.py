@@ -10,7 +10,7 @@ import hmac
 import secrets
 import threading
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from urllib.parse import urlsplit
 
 from fastapi import HTTPException, Request
@@ -20,6 +20,8 @@ CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 SESSION_USER = "user"
 SESSION_CSRF = "csrf"
+SESSION_VERSION = "sv"  # the account's session version when the session began
+SESSION_ISSUED = "iat"  # when it began (epoch seconds): sessions end this long after
 
 # No inline script or style, nothing from another origin, no framing: scraped text that slipped
 # through escaping still could not run or load anything.
@@ -64,9 +66,40 @@ async def check_csrf(request: Request) -> None:
         raise HTTPException(status_code=403, detail="CSRF token missing or invalid")
 
 
+def start_session(request: Request, user: str, version: int) -> None:
+    """A fresh session for ``user`` (new CSRF token too: one seen before sign-in is worthless)."""
+    request.session.clear()
+    request.session.update({SESSION_USER: user, SESSION_VERSION: version,
+                            SESSION_ISSUED: int(time.time())})  # fmt: skip
+
+
+def _session_live(request: Request, user: str) -> bool:
+    """Younger than the absolute lifetime, and issued under the account's current session
+    version (logout, a password reset or `users disable` bump it)."""
+    from dvcrawl.storage.users import live_session_version
+
+    issued, version = request.session.get(SESSION_ISSUED), request.session.get(SESSION_VERSION)
+    if not isinstance(issued, int) or not isinstance(version, int) or not isinstance(user, str):
+        return False
+    if not 0 <= time.time() - issued < request.app.state.session_lifetime:
+        return False
+    with request.app.state.db.session() as session:
+        return live_session_version(session, user) == version
+
+
+def signed_in_user(request: Request) -> str | None:
+    """The member this request's session belongs to, checked against the database on every
+    request; an ended session is cleared (so its cookie is dropped too)."""
+    user = request.session.get(SESSION_USER)
+    if user and not _session_live(request, user):
+        request.session.clear()
+        return None
+    return user or None
+
+
 def current_user(request: Request) -> str:
     """The signed-in staff member's name; anonymous visitors are sent to /login."""
-    user = request.session.get(SESSION_USER)
+    user = signed_in_user(request)
     if not user:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise LoginRequired(target)
@@ -88,35 +121,58 @@ def safe_next(target: str | None, default: str = "/") -> str:
 
 
 class LoginLimiter:
-    """At most ``limit`` failed logins per (user name, client address) in ``window`` seconds.
+    """Failed sign-ins counted per (name, address), per address and overall, in memory.
 
-    5 a minute: enough for a mistyped password or two, far too few to guess one. Kept in memory:
-    `dvcrawl serve` is one process, and a restart forgetting the counts is harmless.
+    5 a minute per name and address: enough for a mistyped password or two, far too few to
+    guess one; 20 per address, so rotating names does not help; 100 overall, so a flood from
+    many addresses costs at most that many argon2 hashes (64 MiB each) a minute. Names are cut
+    to :data:`NAME_KEY` characters and at most ``max_keys`` counters are kept (oldest dropped),
+    so anonymous requests cannot grow memory. `dvcrawl serve` is one process, and a restart
+    forgetting the counts is harmless.
     """
 
-    def __init__(self, limit: int = 5, window: float = 60.0) -> None:
-        self.limit, self.window = limit, window
-        self._failures: dict[tuple[str, str], deque[float]] = {}
+    NAME_KEY = 121  # one past the longest valid user name
+
+    def __init__(self, limit: int = 5, window: float = 60.0, *, per_address: int = 20,
+                 overall: int = 100, max_keys: int = 10_000) -> None:  # fmt: skip
+        self.limit, self.window, self.max_keys = limit, window, max_keys
+        self._limits = {"name": limit, "address": per_address, "all": overall}
+        self._failures: OrderedDict[tuple, deque[float]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def _recent(self, key: tuple[str, str], now: float) -> deque[float]:
-        times = self._failures.setdefault(key, deque())
+    def _keys(self, user: str, address: str) -> list[tuple]:
+        return [("name", user[: self.NAME_KEY], address), ("address", address), ("all",)]
+
+    def _recent(self, key: tuple, now: float) -> deque[float]:
+        times = self._failures.get(key)
+        if times is None:
+            times = self._failures[key] = deque(maxlen=self._limits[key[0]])
+            while len(self._failures) > self.max_keys:
+                self._failures.popitem(last=False)
+        self._failures.move_to_end(key)
         while times and now - times[0] > self.window:
             times.popleft()
         return times
 
     def blocked(self, user: str, address: str) -> bool:
         with self._lock:
-            return len(self._recent((user, address), time.monotonic())) >= self.limit
+            now = time.monotonic()
+            return any(
+                len(self._recent(k, now)) >= self._limits[k[0]] for k in self._keys(user, address)
+            )
 
     def failed(self, user: str, address: str) -> None:
         with self._lock:
             now = time.monotonic()
-            self._recent((user, address), now).append(now)
+            for key in self._keys(user, address):
+                self._recent(key, now).append(now)
 
     def succeeded(self, user: str, address: str) -> None:
         with self._lock:
-            self._failures.pop((user, address), None)
+            self._failures.pop(self._keys(user, address)[0], None)
+
+    def __len__(self) -> int:
+        return len(self._failures)
 
 
 class SecurityHeaders:
