@@ -214,3 +214,29 @@ def test_demo_out_must_be_a_writable_directory(capsys, tmp_path, kind):
     assert_one_line_error(code, err, str(target))
     if kind == "file":
         assert target.read_text() == "not a directory"
+
+
+# Finding 9: an expected drop is a DEBUG line naming the reason, never the article's text.
+def test_expected_drops_log_below_warning_without_the_article():
+    import logging
+
+    from scrapy.logformatter import LogFormatter
+    from scrapy.spiders import Spider
+    from scrapy.utils.misc import load_object
+    from scrapy.utils.test import get_crawler
+
+    from dvcrawl import settings as dv_settings
+    from dvcrawl.pipelines.drops import DuplicateUrl
+
+    crawler = get_crawler(Spider, {"LOG_FORMATTER": dv_settings.LOG_FORMATTER})
+    formatter = load_object(crawler.settings["LOG_FORMATTER"]).from_crawler(crawler)
+    assert isinstance(formatter, LogFormatter)
+    item = {"url": "https://x.vn/a.html", "text": "Nội dung rất dài của bài báo. " * 1000}
+    spider = Spider("s")
+    spider.crawler = crawler
+    entry = formatter.dropped(
+        item, DuplicateUrl("already stored: https://x.vn/a.html"), None, spider
+    )
+    assert entry["level"] < logging.WARNING
+    line = entry["msg"] % entry["args"]
+    assert "already stored: https://x.vn/a.html" in line and "Nội dung" not in line
