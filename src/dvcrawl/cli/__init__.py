@@ -12,6 +12,7 @@ import importlib
 import logging
 import os
 import pkgutil
+import re
 import sys
 from typing import NoReturn
 
@@ -26,12 +27,22 @@ EXIT_FAILED = 1  # the command ran but could not do its job
 EXIT_USAGE = 2  # bad input: configuration, arguments, unreachable database
 
 
+# Characters an error line must not print raw: controls and line/paragraph separators (they
+# would split the "one line" a script greps) and bidi overrides (they reorder what is read).
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def one_line(message: str) -> str:
+    """``message`` with every unprintable character shown escaped (``\\x1e``)."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode(), message)
+
+
 class OneLineParser(argparse.ArgumentParser):
     """A bad argument is one line naming it and exit 2 (no usage dump to scroll past);
     subcommand parsers inherit this class."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {one_line(message)} (see {self.prog} --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -58,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except DvcrawlError as exc:
-        print(f"dvcrawl {args.command}: error: {exc}", file=sys.stderr)
+        print(f"dvcrawl {args.command}: error: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print(f"dvcrawl {args.command}: interrupted", file=sys.stderr)
