@@ -210,3 +210,19 @@ def test_control_and_bidi_characters_never_reach_the_page(sqlite_url):
     assert "Tin dân vận[31m" in page
     assert not any(ch in page for ch in "\x00\u202e\x1b")
     assert "A" * 300_000 not in page and "A" * 1000 in page
+
+
+def test_nul_characters_in_input_are_no_error_on_either_database(db_url):
+    """PostgreSQL refuses NUL in text: typed filters, searches, names and edits are cleaned."""
+    app = make_desk(db_url, articles=[article(1)])
+    client = signed_in(app)
+    for path, params in (("/", {"source": "ha\x00tinh"}), ("/", {"province": "H\x00"}),
+                         ("/search", {"q": "d\x00an"})):  # fmt: skip
+        response = client.get(path, params=params)
+        assert response.status_code == 200, params
+    token = csrf_of(client.get("/articles/1").text)
+    form = {"action": "edit", "title": "Tiêu\x00 đề mới", "csrf_token": token}
+    assert client.post("/articles/1/decide", data=form).status_code == 200
+    assert "Tiêu đề mới" in client.get("/articles/1").text
+    assert login(TestClient(app), user="l\x00an").status_code == 401
+    app.state.db.dispose()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["canonical_tone", "fold", "nfc", "normalize_for_compare"]
+__all__ = ["canonical_tone", "fold", "nfc", "normalize_for_compare", "strip_unshowable"]
 
 # Combining tone marks (sắc, huyền, hỏi, ngã, nặng) in decomposed form.
 _TONES = "\u0301\u0300\u0309\u0303\u0323"
@@ -21,8 +21,18 @@ _TONES = "\u0301\u0300\u0309\u0303\u0323"
 _NEW_TONE = re.compile(
     rf"(?<![qQ])([oO][aAeE]|[uU][yY])([{_TONES}])(?![a-zA-Z\u0300-\u036f])",
 )
+# What no reader should get from a crawled page, a staff edit or a query: NUL (PostgreSQL
+# refuses it in text) and other C0/C1 controls except tab and newline, and the bidi overrides,
+# isolates and marks that make text read in another order than it is stored ("Trojan
+# Source"). Zero-width joiners stay: scripts need them.
+_UNSHOWABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # Runs of whitespace, including non-breaking and zero-width spaces common on portals.
 _WS = re.compile(r"[\s\u00a0\u200b\ufeff]+")
+
+
+def strip_unshowable(s: str) -> str:
+    """``s`` without :data:`_UNSHOWABLE` characters."""
+    return _UNSHOWABLE.sub("", s)
 
 
 def nfc(s: str) -> str:

@@ -21,8 +21,8 @@ __all__ = [
     "validate_name",
 ]
 
-# A user name: 1-120 visible characters without spaces ("lan", "nguyen.van.a", "cán_bộ1").
-_NAME = re.compile(r"^\S{1,120}$")
+# A user name: 1-120 visible characters without spaces or controls ("lan", "cán_bộ1").
+_NAME = re.compile(r"[^\s\x00-\x1f\x7f-\x9f]{1,120}")
 # The review desk faces the web: NIST SP 800-63B's floor for user-chosen passwords.
 MIN_PASSWORD = 8
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
@@ -32,8 +32,8 @@ _DUMMY_HASH = _hasher.hash("dvcrawl-no-such-user")
 
 def validate_name(name: str) -> str:
     """The name, or a DvcrawlError saying why it cannot name an account."""
-    if not _NAME.match(name or ""):
-        raise DvcrawlError(f"invalid user name {name!r}: 1-120 characters, no spaces")
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
+        raise DvcrawlError(f"invalid user name {str(name)[:60]!r}: 1-120 characters, no spaces")
     return name
 
 

@@ -19,6 +19,7 @@ from dvcrawl.storage.review import (
     queue_page,
     source_choices,
 )
+from dvcrawl.textnorm import strip_unshowable
 from dvcrawl.web.render import render
 from dvcrawl.web.security import check_csrf, current_user, safe_next
 
@@ -33,6 +34,12 @@ MAX_PAGE = 100_000
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 MAX_TITLE = 1000
 ArticleId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+def _text(value: str | None, limit: int = 300) -> str | None:
+    """A typed filter or field as the database may see it: no NUL or control characters
+    (PostgreSQL refuses NUL: a 500 before), at most ``limit`` characters."""
+    return strip_unshowable(value)[:limit] or None if value else None
 
 
 def _parse_day(value: str, label: str) -> date | None:
@@ -56,8 +63,8 @@ def parse_filters(params) -> QueueFilters:
     if relevance not in _RELEVANCE:
         raise HTTPException(400, f"mức liên quan không hợp lệ {relevance!r}")
     return QueueFilters(
-        source=params.get("source") or None,
-        province=params.get("province") or None,
+        source=_text(params.get("source")),
+        province=_text(params.get("province")),
         status=None if status == "all" else status,
         relevance=_RELEVANCE[relevance],
         date_from=_parse_day(params.get("date_from", ""), "từ ngày"),
@@ -137,6 +144,7 @@ def decide_one(
     original_id: int | None = Form(None),
     next: str = Form(""),
 ) -> Response:
+    title, published = _text(title, MAX_TITLE), _text(published, 40)
     _decide(
         request, [article_id], action, title=title, published=published, original_id=original_id
     )

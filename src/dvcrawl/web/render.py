@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
+from dvcrawl.textnorm import strip_unshowable
 from dvcrawl.web.security import CSRF_FIELD, SESSION_USER, csrf_token
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
@@ -21,10 +22,6 @@ _PARAGRAPH_BREAK = re.compile(r"\s*\n\s*")
 # Stored instants are naive UTC; staff read Vietnamese time (+07:00, no daylight saving).
 _VN_OFFSET = timedelta(hours=7)
 
-# What a crawled page or a staff edit may carry that the desk must not show: NUL and other
-# C0/C1 controls (not tab or newline), and the bidi overrides/isolates that make text read
-# in another order than it is stored ("Trojan Source"). Zero-width joiners stay: scripts use them.
-_UNSHOWABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f]")
 # The longest string one template expression shows: an article body of a few hundred KB
 # stays whole, a multi-megabyte one cannot freeze a reviewer's browser.
 MAX_SHOWN = 200_000
@@ -32,10 +29,10 @@ MAX_SHOWN = 200_000
 
 def showable(value):
     """Every ``{{ expression }}``'s value as the desk shows it (Jinja ``finalize``): strings
-    cleaned of :data:`_UNSHOWABLE` and cut at :data:`MAX_SHOWN`; markup the templates built
-    themselves is left alone."""
+    without control or bidi characters (textnorm.strip_unshowable) and cut at
+    :data:`MAX_SHOWN`; markup the templates built themselves is left alone."""
     if isinstance(value, str) and not isinstance(value, Markup):
-        value = _UNSHOWABLE.sub("", value)
+        value = strip_unshowable(value)
         return value if len(value) <= MAX_SHOWN else value[:MAX_SHOWN] + " […]"
     return value
 
