@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 import string
 import sys
 from pathlib import Path
@@ -22,6 +23,7 @@ from tests.test_web_support import article, csrf_of, login, make_desk
 
 from dvcrawl.cli import build_parser, main
 from dvcrawl.errors import ConfigError
+from dvcrawl.settings_table import TABLE, markdown_table
 from dvcrawl.sources import load_sources, parse_sources
 
 BOUNDED = settings(
@@ -279,3 +281,27 @@ def test_the_sources_file_reader_never_crashes(tmp_path_factory, raw):
         load_sources(path)
     except ConfigError as exc:
         assert str(path) in str(exc)
+
+
+# ---------------------------------------------------------------- the settings table
+
+
+@BOUNDED
+@given(st.sampled_from(TABLE), text_value)
+def test_every_setting_parses_or_refuses_with_a_value_error(setting, raw):
+    try:
+        value = setting.parse(raw)
+    except ValueError as exc:
+        assert str(exc) and "\n" not in str(exc)
+    else:
+        if isinstance(value, float):
+            assert math.isfinite(value)
+
+
+def test_every_setting_is_documented_and_its_default_parses():
+    rows = markdown_table().splitlines()
+    assert len(rows) == len(TABLE) + 2
+    for setting in TABLE:
+        assert setting.meaning and any(f"| {setting.key} |" in row for row in rows)
+        if setting.default is not None and not str(setting.default).startswith(("./", "sqlite")):
+            assert setting.parse(str(setting.default)) is not None, setting.key
