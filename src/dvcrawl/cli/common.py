@@ -19,6 +19,15 @@ def add_db_arg(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_actions(subparsers: argparse._SubParsersAction, name: str, help: str):
+    """A command made of actions (``dvcrawl users add``, ``dvcrawl db upgrade``): its own
+    subparsers, one of which must be named."""
+    parser = subparsers.add_parser(name, help=help)
+    actions = parser.add_subparsers(dest=f"{name}_command", metavar="ACTION")
+    actions.required = True
+    return actions
+
+
 def add_sources_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--sources",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from dvcrawl.cli.common import add_db_arg, database_from_args
+from dvcrawl.cli.common import add_actions, add_db_arg, database_from_args
 
 
 def run_upgrade(args: argparse.Namespace) -> int:
@@ -22,9 +22,7 @@ def run_upgrade(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("db", help="manage the database schema")
-    actions = parser.add_subparsers(dest="db_command", metavar="ACTION")
-    actions.required = True
+    actions = add_actions(subparsers, "db", "manage the database schema")
     upgrade = actions.add_parser(
         "upgrade",
         help="create the database or migrate it to the newest schema",

@@ -6,15 +6,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from dvcrawl.cli.common import add_db_arg, database_from_args
+from dvcrawl.cli.common import add_actions, add_db_arg, database_from_args
 from dvcrawl.errors import DvcrawlError
 from dvcrawl.storage.users import disable, set_password, validate_name
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("users", help="manage staff accounts of the review desk")
-    actions = parser.add_subparsers(dest="users_command", metavar="ACTION")
-    actions.required = True
+    actions = add_actions(subparsers, "users", "manage staff accounts of the review desk")
     add = actions.add_parser(
         "add",
         help="create an account or reset its password",
