@@ -133,6 +133,7 @@ def test_environment_settings_reach_every_caller(db, tmp_path, monkeypatch):
 
 
 def test_feeds_command_names_an_unusable_directory(sqlite_url, tmp_path, capsys):
+    Database(sqlite_url).dispose()  # feeds refuses a database that does not exist yet
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
     assert main(["feeds", "--out", str(blocker / "feeds"), "--db", sqlite_url]) == 2
