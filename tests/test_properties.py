@@ -13,6 +13,7 @@ import math
 import string
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import schemathesis
@@ -78,7 +79,7 @@ def operation_calls(draw, operations):
     for param in op["parameters"]:
         value = draw(st.one_of(text_value, st.integers(-(2**70), 2**70).map(str)))
         if param["in"] == "path":
-            path = path.replace("{" + param["name"] + "}", value.replace("/", "%2F") or "x")
+            path = path.replace("{" + param["name"] + "}", quote(value, safe="") or "x")
         elif param["in"] == "query":
             query[param["name"]] = value
     form = {name: draw(text_value) for name in op["form"]}

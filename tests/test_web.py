@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from dvcrawl.storage.db import Database
 from dvcrawl.storage.models import Article, CrawlRun, ReviewEvent
 from dvcrawl.web.security import safe_next
 from test_web_support import (
@@ -321,6 +322,7 @@ def _free_port() -> int:
 
 
 def test_serve_command_serves_the_desk_and_the_feeds(sqlite_url, tmp_path):
+    Database(sqlite_url).dispose()  # serve refuses a database that does not exist yet
     feeds = tmp_path / "feeds"
     feeds.mkdir()
     (feeds / "all.atom").write_text("<feed xmlns='http://www.w3.org/2005/Atom'/>")
