@@ -8,7 +8,6 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import delete
-from tests.test_web_support import USER, article, csrf_of, login, make_desk
 
 from dvcrawl.cli import main
 from dvcrawl.storage import users as users_module
@@ -16,6 +15,7 @@ from dvcrawl.storage.models import User
 from dvcrawl.storage.users import set_password
 from dvcrawl.web.app import create_app
 from dvcrawl.web.security import LoginLimiter
+from test_web_support import USER, article, csrf_of, login, make_desk
 
 CSP = "content-security-policy"
 

@@ -20,12 +20,12 @@ import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.test_web_support import article, csrf_of, login, make_desk
 
 from dvcrawl.cli import build_parser, main
 from dvcrawl.errors import ConfigError
 from dvcrawl.settings_table import TABLE, markdown_table
 from dvcrawl.sources import load_sources, parse_sources
+from test_web_support import article, csrf_of, login, make_desk
 
 BOUNDED = settings(
     max_examples=40,

@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import httpx
-from tests.test_web_support import csrf_of
 
 from dvcrawl.storage.db import Database
 from dvcrawl.storage.users import set_password
+from test_web_support import csrf_of, free_port
 
 
 def test_busy_port_is_a_clear_error(run_cli, sqlite_url):
@@ -28,12 +28,6 @@ def test_busy_port_is_a_clear_error(run_cli, sqlite_url):
     assert done.returncode == 2
     assert f"cannot listen on 127.0.0.1:{port}" in done.stderr
     assert "Traceback" not in done.stderr
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @contextmanager

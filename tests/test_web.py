@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -23,6 +22,7 @@ from test_web_support import (
     XSS_TITLE,
     article,
     csrf_of,
+    free_port,
     login,
     make_desk,
 )
@@ -315,18 +315,12 @@ def test_queue_count_stops_past_the_page(sqlite_url, monkeypatch):
     assert "(120 bài)" in third and "Trang 3 / 3" in third
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_serve_command_serves_the_desk_and_the_feeds(sqlite_url, tmp_path):
     Database(sqlite_url).dispose()  # serve refuses a database that does not exist yet
     feeds = tmp_path / "feeds"
     feeds.mkdir()
     (feeds / "all.atom").write_text("<feed xmlns='http://www.w3.org/2005/Atom'/>")
-    port = _free_port()
+    port = free_port()
     command = [sys.executable, "-m", "dvcrawl", "serve", "--db", sqlite_url, "--port", str(port)]
     server = subprocess.Popen([*command, "--feeds-dir", str(feeds)], stderr=subprocess.PIPE)
     try:

@@ -7,6 +7,7 @@ signs a TestClient in, and pulls the CSRF token out of a page as a browser would
 from __future__ import annotations
 
 import re
+import socket
 from datetime import datetime
 from pathlib import Path
 
@@ -72,3 +73,10 @@ def login(client: TestClient, user: str = USER, password: str = PASSWORD, next_p
     token = csrf_of(client.get("/login").text)
     form = {"username": user, "password": password, "csrf_token": token, "next": next_path}
     return client.post("/login", data=form, follow_redirects=False)
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on now (for a `dvcrawl serve` child)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
