@@ -117,7 +117,10 @@ def report(
     art.title = formula["title"].format_map(fill)
     art.title = art.title[0].upper() + art.title[1:]
     art.slug = f"{slugify(art.title)}-{num}"
-    art.blocks.insert(2, Block("p", formula["stock"]))
+    # A report is short: its own facts in three paragraphs between the shared formula parts.
+    own = [b for b in art.blocks[1:] if b.kind == "p"][:3]
+    art.blocks = [art.blocks[0], Block("p", formula["stock"]), *own]
+    art.blocks.append(Block("p", formula["closing"]))
     art.teaser = lead
     return art
 

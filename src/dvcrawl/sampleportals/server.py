@@ -15,7 +15,7 @@ from dvcrawl import settings as crawl_settings
 from dvcrawl.sampleportals.corpus import build_corpus, make_article, slugify
 from dvcrawl.sampleportals.model import VN_TZ, Article, ExpectedArticle, RequestLogEntry
 from dvcrawl.sampleportals.sites import SITE_CLASSES
-from dvcrawl.sampleportals.sites.base import Site
+from dvcrawl.sampleportals.sites.base import Route, Site
 from dvcrawl.sampleportals.variety import draw_traits, varied_class
 from dvcrawl.sampleportals.writer import OTHER_TOPICS, RELEVANT_TOPICS
 from dvcrawl.sources import Source
@@ -263,16 +263,14 @@ class SampleNetwork:
             for page in range(1, site.page_count(cat) + 1)
         ]
 
-    def page_kind(self, url: str) -> str | None:
-        """What a URL of the network is: "home", "listing", "article", "redirect" or None."""
+    def resolve(self, url: str) -> Route | None:
+        """What a URL of the network means (home, listing, article, redirect), or None."""
         split = urlsplit(url)
-        site = next(
-            (
-                s
-                for sid, s in self.sites.items()
-                if self.base_url(sid) == f"{split.scheme}://{split.netloc}"
-            ),
-            None,
-        )
-        route = site.route(split.path, parse_qs(split.query)) if site else None
+        origin = f"{split.scheme}://{split.netloc}"
+        site = next((s for sid, s in self.sites.items() if self.base_url(sid) == origin), None)
+        return site.route(split.path, parse_qs(split.query)) if site else None
+
+    def page_kind(self, url: str) -> str | None:
+        """ "home", "listing", "article", "redirect", or None for anything else."""
+        route = self.resolve(url)
         return route.kind if route else None
