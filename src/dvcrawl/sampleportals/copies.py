@@ -56,19 +56,21 @@ def _rewrap(blocks: list[Block], rng: random.Random) -> list[Block]:
 
 
 def _cut(blocks: list[Block]) -> list[Block]:
-    """Drop the closing paragraph(s): at most a sixth of the text, the story stays whole."""
-    total = sum(len(b.text) for b in blocks if b.kind == "p")
-    out, dropped = list(blocks), 0
-    while out and out[-1].kind == "p" and dropped + len(out[-1].text) <= total / 6:
+    """Drop the closing paragraph(s), up to a quarter of the text: the story stays whole."""
+    total = sum(len(b.text) for b in blocks if b.kind in ("p", "h"))
+    out = list(blocks)
+    while out and out[-1].kind == "img":
+        out.pop()
+    dropped = 0
+    while out and out[-1].kind in ("p", "h") and dropped + len(out[-1].text) <= total / 4:
         dropped += len(out.pop().text)
     return out if dropped else blocks
 
 
 def edited_copy(
-    original: Article, target: SiteSpec, num: int, rng: random.Random
-) -> tuple[Article, tuple[str, ...]]:
-    """A copy of ``original`` on ``target`` with a new title and a random set of edits."""
-    edits = tuple(sorted(rng.sample(EDITS, rng.randint(2, 3))))
+    original: Article, target: SiteSpec, num: int, rng: random.Random, edits: set[str]
+) -> Article:
+    """A copy of ``original`` on ``target`` with a new title and ``edits`` (names in EDITS)."""
     blocks = [Block(b.kind, b.text, b.file) for b in original.blocks]
     if "cut" in edits:
         blocks = _cut(blocks)
@@ -104,7 +106,7 @@ def edited_copy(
         story=original.story,
         original=original,
     )
-    return copy, edits
+    return copy
 
 
 def report(
@@ -145,13 +147,19 @@ def add_variety(corpus: dict[str, list[Article]], specs: list[SiteSpec], seed: i
     by_id = {s.id: s for s in specs}
     next_num = {s.id: max(a.num for a in corpus[s.id]) + 1 for s in specs}
     taken = {a.original.story for arts in corpus.values() for a in arts if a.original}
-    for _ in range(3 + scale):
-        src, dst = rng.sample(sorted(corpus), 2)
+    for k in range(3 + scale):
+        # The k-th copy makes edits k and k+1 of EDITS, so every world has each edit.
+        edits = {EDITS[k % len(EDITS)], EDITS[(k + 1) % len(EDITS)], rng.choice(EDITS)}
+        src = rng.choice(sorted(corpus))
+        targets = [t for t in sorted(corpus) if t != src]
+        if "credit" in edits:  # only sites whose template prints "Theo: ..." show a credit
+            targets = [t for t in targets if t in CREDIT_PRINTERS]
+        dst = rng.choice(targets)
         original = _pick_original(corpus[src], rng, taken)
         if original is None:
             continue
         taken.add(original.story)
-        copy, _ = edited_copy(original, by_id[dst], next_num[dst], rng)
+        copy = edited_copy(original, by_id[dst], next_num[dst], rng, edits)
         next_num[dst] += 1
         corpus[dst].append(copy)
     for formula in rng.sample(reports(), min(len(reports()), 2 + scale)):
