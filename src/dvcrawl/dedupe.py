@@ -8,17 +8,19 @@ order (:func:`containment`), while stories that merely share a template lead ("S
 Ban Dân vận Tỉnh ủy tổ chức Hội nghị ..."), a stock paragraph, a periodic report's title or a
 photo caption share a few sentences and stay apart, however long those sentences are.
 
-Decision calibration (tests/data/syndication/: 30 copies, 31 different-story pairs, 21 of
-those sharing a template lead, a stock paragraph, a formulaic or identical title): copies
-measure containment 0.75-1.0 (the lowest has one of five paragraphs rewritten), different
-stories at most 0.45 (a three-sentence brief whose lead and stock paragraph a longer report of
-another district also prints), so :data:`CONTAINMENT_THRESHOLD` = 0.65 sits in the gap, nearer
-the copies: a missed copy costs a duplicate feed entry, a false merge hides a story. The old
-shingle-Jaccard rule (>= 0.35) merged two of those pairs (0.36). Candidate search:
+Decision calibration (tests/data/syndication/: 30 copies, 32 different-story pairs, 22 of
+those sharing a template lead, a stock paragraph, a formulaic or identical title, or whole
+template sentences refilled with other figures): copies measure containment 0.75-1.0 (the
+lowest has one of five paragraphs rewritten), different stories at most 0.45 (a three-sentence
+brief whose lead and stock paragraph a longer report of another district also prints), so
+:data:`CONTAINMENT_THRESHOLD` = 0.65 sits in the gap, nearer the copies: a missed copy costs a
+duplicate feed entry, a false merge hides a story. The shingle-Jaccard rule this replaced
+(>= 0.35) merged three of those pairs (0.36-0.44) and a quarter of the look-alike reports of
+seed-varied sample networks (bench/bench_dedupe.py).
 
-with 5-word shingles the copies measure exact Jaccard 0.52-0.98 (a copy cut by a sixth
-still about 0.8), and :data:`JACCARD_THRESHOLD` = 0.35 is only the screen before the sentence
-check. LSH: 120 permutations in 40 bands of 3 rows make a pair with Jaccard
+Candidate search: with 5-word shingles the labelled copies measure exact Jaccard 0.52-1.0, so
+:data:`JACCARD_THRESHOLD` = 0.35 (less the store's margin) is only the screen before the
+sentence check. LSH: 120 permutations in 40 bands of 3 rows make a pair with Jaccard
 0.4 a band candidate with probability 1 - (1 - 0.4**3)**40 = 0.93 and one at 0.5 with 0.995,
 while an unrelated pair (Jaccard 0.01) collides with probability 4e-5: about four stray
 candidates per 100,000 stored articles; stories sharing a template lead (Jaccard ~0.03) collide
@@ -156,22 +158,29 @@ def _trigrams(words: tuple[str, ...]) -> set[tuple[str, ...]]:
     return {words[i : i + 3] for i in range(len(words) - 2)}
 
 
+def _numbers(words: tuple[str, ...]) -> set[str]:
+    return {w for w in words if w.isdigit()}
+
+
 def _matches(short: list[tuple[str, ...]], long: list[tuple[str, ...]]) -> list[int | None]:
     """For each sentence of ``short``, the index of its best match in ``long`` (or None).
 
-    A match is the same sentence, or one holding SENTENCE_MATCH of its word trigrams: copy
-    editors fix a word, add "đã", or glue two sentences into one.
+    A match holds SENTENCE_MATCH of the sentence's word trigrams and all of its numbers: copy
+    editors fix a word, add "đã", or glue two sentences into one, but keep the figures, while
+    stock sentences of a template ("... từ huyện đến 96 xã ...") come back with other figures.
     """
     grams = [_trigrams(s) for s in long]
     where: dict[tuple[str, ...], set[int]] = {}
     for i, g in enumerate(grams):
         for gram in g:
             where.setdefault(gram, set()).add(i)
+    numbers = [_numbers(s) for s in long]
     out: list[int | None] = []
     for sentence in short:
-        mine = _trigrams(sentence)
+        mine, figures = _trigrams(sentence), _numbers(sentence)
         seen = set().union(*(where.get(g, set()) for g in mine)) if mine else set()
-        scored = [(len(mine & grams[i]) / len(mine), -i) for i in seen]
+        # A copy keeps the figures; a template sentence is refilled with other ones.
+        scored = [(len(mine & grams[i]) / len(mine), -i) for i in seen if figures <= numbers[i]]
         score, neg_i = max(scored, default=(0.0, 0))
         out.append(-neg_i if score >= SENTENCE_MATCH else None)
     return out
