@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from importlib import resources
 
-from dvcrawl.sampleportals.corpus import SiteSpec, make_article, slugify
+from dvcrawl.sampleportals.corpus import SiteSpec, copy_article, make_article, slugify
 from dvcrawl.sampleportals.model import Article, Block
 from dvcrawl.sampleportals.writer import Fill, bank, person_name, render
 
@@ -91,25 +91,11 @@ def edited_copy(
         credit = f"Báo {_province(original.site_id)}" if "credit" in edits else "dcs.vn"
         if original.site_id == "danvan":
             credit = "Tạp chí Dân vận"
-    copy = Article(
-        site_id=target.id,
-        num=num,
-        slug=slugify(title),
-        title=title,
-        published=when if has_time else when.replace(hour=0, minute=0),
-        has_time=has_time,
-        blocks=blocks,
-        relevant=original.relevant,
-        category=original.category,
-        topic=original.topic,
+    return copy_article(
+        original, target, num, title, blocks, when, has_time,
         author=person_name(rng) if "byline" in edits else original.author,
-        credit=credit,
-        teaser=blocks[0].text,
-        nfd="nfd" in edits,
-        story=original.story,
-        original=original,
-    )
-    return copy
+        credit=credit, teaser=blocks[0].text, nfd="nfd" in edits,
+    )  # fmt: skip
 
 
 def report(

@@ -180,6 +180,23 @@ def syndicate(
     when = original.published + timedelta(days=rng.randint(1, 3))
     when = when.replace(hour=rng.randint(7, 20), minute=rng.randint(0, 59))
     has_time = rng.random() < target.time_share  # printed the copying site's way
+    return copy_article(
+        original, target, num, title, blocks, when, has_time,
+        author=original.author, credit=host, teaser=added,
+    )  # fmt: skip
+
+
+def copy_article(
+    original: Article,
+    target: SiteSpec,
+    num: int,
+    title: str,
+    blocks: list[Block],
+    when: datetime,
+    has_time: bool,
+    **fields,
+) -> Article:
+    """A copy of ``original`` on ``target``: its story, topic and column, its own page."""
     return Article(
         site_id=target.id,
         num=num,
@@ -191,11 +208,9 @@ def syndicate(
         relevant=original.relevant,
         category=original.category,
         topic=original.topic,
-        author=original.author,
-        credit=host,
-        teaser=added,
         story=original.story,
         original=original,
+        **fields,
     )
 
 
