@@ -54,14 +54,18 @@ class _Handler(BaseHTTPRequestHandler):
             log.exception("sample site %s failed on %s", site.spec.id, self.path)
             resp = site.html("<h1>500</h1>", 500)
         net._log(RequestLogEntry(site.spec.id, self.command, self.path, resp.status, headers))
+        # A client that timed out on a hanging article is gone: nothing to answer, no traceback.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self._send(resp, send_body)
+
+    def _send(self, resp, send_body: bool) -> None:
         self.send_response(resp.status)
         for key, value in resp.headers.items():
             self.send_header(key, value)
         self.send_header("Content-Length", str(len(resp.body)))
         self.end_headers()
         if send_body and resp.status != 304:
-            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                self.wfile.write(resp.body)  # a client that timed out on a hang is gone
+            self.wfile.write(resp.body)
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 (base class signature)
         log.debug("%s %s", self.address_string(), format % args)
