@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 import re
+import socket
+import struct
 import time
 from urllib.parse import parse_qs, urlsplit
 
@@ -136,3 +138,16 @@ def test_copies_and_look_alikes_agree_with_the_syndication_decision(net):
     for a, b in pairs:
         assert a.story != b.story
         assert not dedupe.is_near_duplicate(a.text, b.text), (a.title, b.title)
+
+
+def test_a_client_that_gives_up_on_a_hang_leaves_no_traceback(capfd):
+    with SampleNetwork(seed=101, hang_seconds=0.5) as net:
+        (slow,) = net.slow_urls()
+        parts = urlsplit(slow)
+        with socket.create_connection((parts.hostname, parts.port), timeout=5) as conn:
+            conn.sendall(f"GET {parts.path} HTTP/1.1\r\nHost: {parts.netloc}\r\n\r\n".encode())
+            # Abort as a timed-out crawler does: the connection is reset, not closed politely.
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        time.sleep(0.8)  # the server answers into the reset connection
+        assert fetch(slow)[0] == 200
+    assert "Traceback" not in capfd.readouterr().err
