@@ -3,6 +3,7 @@
 Loaded once when a crawl starts (a few indexed queries, not one per URL) and written back
 page by page: known article URLs are not fetched again, watched listings are re-checked with
 conditional GET (ETag / Last-Modified), and pages that led nowhere are not fetched again.
+Pages earlier runs still owe come from the persisted frontier (``dvcrawl.frontier``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from dvcrawl.frontier import RunFrontier
 from dvcrawl.storage.articles import find_article_id, known_urls
 from dvcrawl.storage.db import Database
 from dvcrawl.storage.httpcache import save_page
@@ -42,14 +44,19 @@ class CrawlState:
                 select(HttpCacheEntry).where(HttpCacheEntry.source_id == source_id)
             )
             self.pages = {r.url: PageMemory(r.kind, r.etag, r.last_modified) for r in rows}
+        # Pages earlier runs still owe (killed, failed); rows of pages done since are dropped.
+        self.frontier = RunFrontier(
+            db, source_id, lambda url: url in self.known_articles or self.seen_page(url), refresh
+        )
 
     @property
     def first_run(self) -> bool:
         return not self.known_articles and not self.pages
 
     def is_known_article(self, url: str) -> bool:
-        """Stored before this run began: paging stops at a page of only such articles."""
-        return url in self.known_articles
+        """Stored (or given up on) before this run began: paging stops at a page of only such
+        articles."""
+        return url in self.known_articles or url in self.frontier.given_up
 
     def watched_listings(self) -> list[str]:
         return sorted(u for u, m in self.pages.items() if m.kind == LISTING)
