@@ -29,6 +29,7 @@ class PageMemory:
     kind: str
     etag: str | None
     last_modified: str | None
+    walked: bool = True
 
 
 class CrawlState:
@@ -43,11 +44,11 @@ class CrawlState:
             rows = session.scalars(
                 select(HttpCacheEntry).where(HttpCacheEntry.source_id == source_id)
             )
-            self.pages = {r.url: PageMemory(r.kind, r.etag, r.last_modified) for r in rows}
+            self.pages = {
+                r.url: PageMemory(r.kind, r.etag, r.last_modified, r.walked) for r in rows
+            }
         # Pages earlier runs still owe (killed, failed); rows of pages done since are dropped.
-        self.frontier = RunFrontier(
-            db, source_id, lambda url: url in self.known_articles or self.seen_page(url), refresh
-        )
+        self.frontier = RunFrontier(db, source_id, self.done_before, refresh)
 
     @property
     def first_run(self) -> bool:
@@ -60,6 +61,17 @@ class CrawlState:
 
     def watched_listings(self) -> list[str]:
         return sorted(u for u, m in self.pages.items() if m.kind == LISTING)
+
+    def done_before(self, url: str) -> bool:
+        """Stored, or read and found to hold no article, by an earlier run. Not a redirect:
+        its target may never have been stored (a kill right after the redirect)."""
+        memory = self.pages.get(url)
+        return url in self.known_articles or (memory is not None and memory.kind == PAGE)
+
+    def walked(self, url: str) -> bool:
+        """A listing an earlier run read to its end: paging may stop where news stops."""
+        memory = None if self.refresh else self.pages.get(url)
+        return memory is not None and memory.kind == LISTING and memory.walked
 
     def seen_page(self, url: str) -> bool:
         return url in self.pages and not self.refresh
@@ -75,15 +87,21 @@ class CrawlState:
         return headers
 
     def remember_page(
-        self, url: str, kind: str, etag: str | None = None, last_modified: str | None = None
+        self,
+        url: str,
+        kind: str,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        walked: bool = True,
     ) -> None:
         """Record a fetched page (a listing keeps its kind once it has been one)."""
         old = self.pages.get(url)
         if old and old.kind == LISTING:
             kind = LISTING
-        self.pages[url] = PageMemory(kind, etag, last_modified)
+        # In memory, the run keeps what it loaded: "walked" is about earlier runs.
+        self.pages[url] = PageMemory(kind, etag, last_modified, old.walked if old else walked)
         with self.db.session() as session:
-            save_page(session, url, self.source_id, kind, etag, last_modified)
+            save_page(session, url, self.source_id, kind, etag, last_modified, walked)
 
     def remember_redirect(self, url: str, target: str) -> None:
         """``url`` redirects to ``target``: never fetch it again, and map it to the article."""

@@ -108,12 +108,18 @@ class FrontierHooks:
 
     # -- validators -------------------------------------------------------------------------
     def remember_watched(self, url: str, etag: str | None, modified: str | None) -> None:
-        """Watch a listing; its validators are saved only once its pages have settled."""
-        if (etag or modified) and not self.state.frontier.ledger.hold(url, (etag, modified)):
-            self.state.remember_page(url, LISTING)  # watched, but read in full next time
+        """Watch a listing; its validators are saved, and it counts as walked, only once its
+        pages have settled. Until then the next run reads it in full and pages to its end."""
+        if not self.state.frontier.ledger.hold(url, (etag, modified)):
+            self.state.remember_page(url, LISTING, walked=False)
             self.crawler.stats.inc_value("dvcrawl/listing_validators_held")
             return
         self.state.remember_page(url, LISTING, etag, modified)
+
+    def may_stop_paging(self, owner: str) -> bool:
+        """Stop at a page of known articles only on a listing once walked to its end: a walk
+        cut short (killed, a page failed) left older articles unread further down."""
+        return self.state.walked(owner)
 
     def _save_validators(self, ready: Iterable[tuple[str, tuple]]) -> None:
         for url, (etag, modified) in ready:

@@ -226,7 +226,7 @@ class PortalSpider(FrontierHooks, scrapy.Spider):
                 self.owe_listing(owner, url)
                 if self.first_request(url):
                     yield self.listing_request(fetch_form(href, url), depth + 1)
-        if unknown:
+        if unknown or not self.may_stop_paging(owner):
             for linked, url in pages:
                 if self.owe_page(owner, fetch_form(linked, url), url) and self.first_request(url):
                     yield self.page_request(fetch_form(linked, url), depth, owner)

@@ -23,6 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql import true
 
 
 def utcnow() -> datetime:
@@ -125,6 +126,9 @@ class HttpCacheEntry(Base):
     last_modified: Mapped[str | None] = mapped_column(String(100))
     # listing: re-checked every run; page: a pagination page or a dead end, not re-requested
     kind: Mapped[str] = mapped_column(String(16), default="listing", server_default="listing")
+    # A listing walked to its end (every page and article settled): paging may then stop at a
+    # page of known articles. False while a walk is unfinished (killed, pages failed).
+    walked: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     checked_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
 

@@ -1,4 +1,5 @@
-"""Frontier: pages a crawl still owes (pending or finally failed), so a kill loses nothing.
+"""Frontier: pages a crawl still owes (pending or finally failed), so a kill loses nothing;
+and ``http_cache.walked``: a listing whose walk was never finished is paged to its end.
 
 Revision ID: 0008_frontier
 Revises: 0001
@@ -31,8 +32,12 @@ def upgrade() -> None:
         sa.UniqueConstraint("source_id", "url", name="uq_frontier_source_url"),
     )
     op.create_index("ix_frontier_source_state", "frontier", ["source_id", "state"])
+    with op.batch_alter_table("http_cache") as batch:
+        batch.add_column(sa.Column("walked", sa.Boolean, nullable=False, server_default=sa.true()))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("http_cache") as batch:
+        batch.drop_column("walked")
     op.drop_index("ix_frontier_source_state", table_name="frontier")
     op.drop_table("frontier")
