@@ -1,8 +1,8 @@
 """Kill-and-resume and incremental cost of the crawl, on the sample portals.
 
 1. A first crawl is killed ``--kills`` times at random moments (SIGKILL and SIGTERM in turn,
-   each after a random delay: during start-up, listings or articles), then run again until a
-   run finishes. Prints the articles missing (target 0) and stored twice (target 0).
+   each once a random number of further articles is stored, from none to a quarter of what is
+   left, plus a random fraction of a second), then run again until a run finishes. Prints the articles missing (target 0) and stored twice (target 0).
 2. An unchanged recrawl: article pages fetched (target 0) and pages per source (target <= 12).
 3. An epoch with k new articles per source: article pages fetched per source (target <= k + 1).
 
@@ -15,6 +15,7 @@ import argparse
 import os
 import random
 import signal
+import socketserver
 import subprocess
 import sys
 import tempfile
@@ -30,8 +31,9 @@ from dvcrawl.storage.models import Article, CrawlRun
 from dvcrawl.urls import canonicalize
 
 
-def crawl(sources: Path, db_url: str, kill_after: float | None, sig: int) -> bool:
-    """One ``dvcrawl crawl``; True when the signal reached it while it was still running."""
+def crawl(sources: Path, db_url: str, kill_at: int | None = None, sig: int = 0) -> bool:
+    """One ``dvcrawl crawl``, sent ``sig`` once ``kill_at`` articles are stored (plus a random
+    fraction of a second, to land anywhere in a page's work); True when it hit a live crawl."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "dvcrawl", "crawl", "--sources", str(sources), "--db", db_url,
          "--delay", "0"],
@@ -39,10 +41,13 @@ def crawl(sources: Path, db_url: str, kill_after: float | None, sig: int) -> boo
         stderr=subprocess.DEVNULL,
     )  # fmt: skip
     killed = False
-    if kill_after is not None:
-        try:
-            proc.wait(timeout=kill_after)
-        except subprocess.TimeoutExpired:
+    if kill_at is not None:
+        db = Database(db_url)
+        while proc.poll() is None and len(stored_urls(db)) < kill_at:
+            time.sleep(0.05)
+        time.sleep(random.uniform(0, 0.5))
+        db.dispose()
+        if proc.poll() is None:
             proc.send_signal(sig)
             killed = True
     proc.wait(timeout=600)
@@ -67,18 +72,22 @@ def article_fetches(net: SampleNetwork, expected: set[str]) -> tuple[Counter, Co
 
 
 def kill_and_resume(net, sources: Path, db_url: str, args) -> None:
-    rng = random.Random(args.seed)
+    random.seed(args.seed)
     db = Database(db_url)
+    total = len(net.expected_articles())
     landed = 0
     started = time.monotonic()
     for i in range(args.kills):
         sig = signal.SIGKILL if i % 2 == 0 else signal.SIGTERM
-        landed += crawl(sources, db_url, rng.uniform(args.min_delay, args.max_delay), sig)
+        done = len(stored_urls(db))
+        # Anywhere in the next quarter of what is left: start-up, listings or articles.
+        kill_at = done + random.randint(0, max(1, (total - done) // 4))
+        landed += crawl(sources, db_url, kill_at, sig)
         print(f"kill {i + 1:2d} ({signal.Signals(sig).name}): {len(stored_urls(db))} stored")
     reruns = 0
     while reruns < 3:
         reruns += 1
-        crawl(sources, db_url, None, 0)
+        crawl(sources, db_url)
         if len(stored_urls(db)) >= len(net.expected_articles()):
             break
     expected = {canonicalize(a.url) for a in net.expected_articles()}
@@ -99,7 +108,7 @@ def kill_and_resume(net, sources: Path, db_url: str, args) -> None:
 def incremental(net, sources: Path, db_url: str, new: int) -> None:
     expected = {canonicalize(a.url) for a in net.expected_articles()}
     net.clear_requests()
-    crawl(sources, db_url, None, 0)
+    crawl(sources, db_url)
     articles, pages = article_fetches(net, expected)
     print("\nunchanged recrawl, per source: article pages / all pages (targets 0 / <= 12)")
     for sid in net.sites:
@@ -109,7 +118,7 @@ def incremental(net, sources: Path, db_url: str, new: int) -> None:
             net.publish(sid)
     expected = {canonicalize(a.url) for a in net.expected_articles()}
     net.clear_requests()
-    crawl(sources, db_url, None, 0)
+    crawl(sources, db_url)
     articles, pages = article_fetches(net, expected)
     print(f"\nepoch with k={new} new articles per source: article pages (target <= {new + 1})")
     for sid in net.sites:
@@ -120,16 +129,19 @@ def incremental(net, sources: Path, db_url: str, new: int) -> None:
     print(f"new articles missing after the epoch: {len(missing)}")
 
 
+def _quiet(*_args) -> None:
+    """A killed crawler resets its connections: the sample server's traceback for each is noise."""
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kills", type=int, default=10)
     parser.add_argument("--scale", type=int, default=3)
     parser.add_argument("--seed", type=int, default=7, help="kill moments (and the network)")
-    parser.add_argument("--min-delay", type=float, default=1.0, help="earliest kill, seconds")
-    parser.add_argument("--max-delay", type=float, default=12.0, help="latest kill, seconds")
     parser.add_argument("--new", type=int, default=3, help="k: new articles per source")
     parser.add_argument("--db", help="database URL (default: a fresh SQLite file)")
     args = parser.parse_args()
+    socketserver.BaseServer.handle_error = _quiet
     with (
         tempfile.TemporaryDirectory() as tmp,
         SampleNetwork(scale=args.scale, seed=args.seed) as net,

@@ -66,6 +66,7 @@ class FrontierHooks:
         crawler.signals.connect(spider.item_settled, signal=signals.item_dropped)
         crawler.signals.connect(spider.item_failed, signal=signals.item_error)
         crawler.signals.connect(spider.callback_failed, signal=signals.spider_error)
+        crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         return spider
 
     # -- requests ---------------------------------------------------------------------------
@@ -142,6 +143,12 @@ class FrontierHooks:
         if spider is self and response is not None:
             self._failed(response.request, f"{failure.type.__name__}: {failure.getErrorMessage()}")
 
+    def request_dropped(self, request: Request, spider=None) -> None:
+        """The request filter dropped it: the same page under another address (a start URL
+        that redirects to a watched listing) is read by the request it duplicates."""
+        if spider is self:
+            self._save_validators(self.state.frontier.settle(page_keys(request)))
+
     def request_failed(self, failure: Failure) -> None:
         """Errback of owed pages: a transient failure stays owed, a gone page is settled."""
         request = failure.request
@@ -165,6 +172,15 @@ class FrontierHooks:
             portal_up=any(status < 400 for status in statuses.values()),
         )
         self._save_validators(ready)
+        unsettled = self.state.frontier.ledger.open_keys()
+        if unsettled:
+            self.logger.info(
+                "%s: %d page(s) not settled in this run (their listings are read in full next "
+                "time), e.g. %s",
+                self.state.source_id,
+                len(unsettled),
+                sorted(unsettled)[:3],
+            )
         if final:
             self.logger.warning(
                 "%s: %d page(s) given up after %d attempts, e.g. %s",

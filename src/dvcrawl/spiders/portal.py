@@ -157,6 +157,7 @@ class PortalSpider(FrontierHooks, scrapy.Spider):
         return scrapy.Request(
             url,
             callback=self.parse_listing,
+            errback=None if root else self.request_failed,  # a start URL's failure is the run's
             headers=self.state.validators(url) if root else None,
             meta=meta,
             priority=-depth,
