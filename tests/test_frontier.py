@@ -172,3 +172,19 @@ def test_portal_down_keeps_articles_pending_then_they_are_given_up_and_alarmed(
     _crawl(run_cli, tmp_path, sqlite_url)
     assert _articles_asked(portal) == 0
     assert len(export(run_cli, sqlite_url)) == 7
+
+
+def test_every_listing_is_walked_and_validated_after_an_unchanged_recrawl(
+    sample_network, tmp_path, sqlite_url, run_cli
+):
+    """A start URL that redirects to a watched listing (hanam: / -> default.aspx) is dropped by
+    the request filter on the second run; it must not hold its listings' validators forever."""
+    sources = tmp_path / "sources.toml"
+    sources.write_text(sample_network.sources_toml(), encoding="utf-8")
+    crawl(run_cli, sources, sqlite_url)
+    crawl(run_cli, sources, sqlite_url)
+    db = Database(sqlite_url)
+    with db.session() as session:
+        rows = session.query(HttpCacheEntry).filter(HttpCacheEntry.kind == "listing").all()
+    db.dispose()
+    assert rows and all(r.walked for r in rows), [r.url for r in rows if not r.walked]
