@@ -188,3 +188,28 @@ def test_every_listing_is_walked_and_validated_after_an_unchanged_recrawl(
         rows = session.query(HttpCacheEntry).filter(HttpCacheEntry.kind == "listing").all()
     db.dispose()
     assert rows and all(r.walked for r in rows), [r.url for r in rows if not r.walked]
+
+
+def test_failures_worth_a_retry_are_told_from_pages_that_are_gone():
+    from scrapy.exceptions import IgnoreRequest
+    from scrapy.http import HtmlResponse, Request
+    from scrapy.spidermiddlewares.httperror import HttpError
+    from twisted.internet.error import TimeoutError as TwistedTimeout
+    from twisted.python.failure import Failure
+
+    from dvcrawl.spiders.frontier_hooks import failure_reason, page_keys
+
+    def http(status: int) -> Failure:
+        response = HtmlResponse("http://h/a", status=status, body=b"")
+        return Failure(HttpError(response, "ignored"))
+
+    assert failure_reason(http(503)) == "HTTP 503"
+    assert failure_reason(http(429)) == "HTTP 429"
+    assert failure_reason(http(404)) is None  # gone: settled, never retried
+    assert failure_reason(Failure(IgnoreRequest("robots.txt"))) is None
+    assert failure_reason(Failure(TwistedTimeout())).startswith("TimeoutError")
+    request = Request(
+        "http://h/b/",
+        meta={"dv_linked_as": "http://h/old", "redirect_urls": ["http://h/b?utm_source=x"]},
+    )
+    assert page_keys(request) == {"http://h/b", "http://h/old"}
