@@ -1,7 +1,8 @@
 """Source health: what an operator needs to see at a glance, derived only from stored rows.
 
-Everything here is computed from ``crawl_runs`` and ``articles``; there is no extra state that
-could drift from the truth (the failure streak used for back-off comes from the same rows).
+Everything here is computed from ``crawl_runs``, ``articles`` and ``frontier``; there is no extra
+state that could drift from the truth (the failure streak used for back-off comes from the same
+rows).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dvcrawl.sources import Source
+from dvcrawl.storage.frontier import counts as frontier_counts
 from dvcrawl.storage.models import Article, CrawlRun, utcnow
 from dvcrawl.storage.models import Source as SourceRow
 
@@ -52,6 +54,8 @@ class SourceHealth:
     articles_stored: int = 0
     failure_streak: int = 0
     articles_per_day: float = 0.0
+    articles_pending: int = 0  # owed by earlier runs (killed, or failed and to be retried)
+    articles_failed: int = 0  # given up on after every retry: an operator should look
     alarms: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict:
@@ -199,6 +203,13 @@ def health_of(
     health.alarms = [alarm] if alarm else []
     health.alarms += start_url_alarms(runs)
     health.alarms += coverage_alarms(session, ident[0], now)
+    owed = frontier_counts(session, ident[0])
+    health.articles_pending, health.articles_failed = owed.pending, owed.failed
+    if owed.failed:
+        health.alarms.append(
+            f"failed-articles: {owed.failed} page(s) given up after every retry "
+            f"(last error: {owed.last_error or 'unknown'})"
+        )
     if health.failure_streak >= STREAK_ALARM:
         health.alarms.append(f"failing: {health.failure_streak} failed runs in a row")
     return health

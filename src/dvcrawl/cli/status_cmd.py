@@ -1,4 +1,5 @@
-"""``dvcrawl status``: one row per source (last run, result, next run, streak, alarms)."""
+"""``dvcrawl status``: one row per source (last run, result, next run, articles pending and
+given up, streak, alarms)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,10 @@ from dvcrawl.config import resolve_sources_path
 from dvcrawl.health import SourceHealth, source_health
 from dvcrawl.sources import load_sources
 
-COLUMNS = ("source", "last run", "result", "next run", "articles", "/day", "streak", "alarms")
+COLUMNS = (
+    "source", "last run", "result", "next run", "articles", "/day", "pending", "failed", "streak",
+    "alarms",
+)  # fmt: skip
 
 
 def register(subparsers) -> None:
@@ -42,6 +46,8 @@ def _row(h: SourceHealth) -> tuple[str, ...]:
         _when(h.next_run),
         str(h.articles_stored),
         f"{h.articles_per_day:g}",
+        str(h.articles_pending),
+        str(h.articles_failed),
         str(h.failure_streak),
         "; ".join(h.alarms) or "-",
     )

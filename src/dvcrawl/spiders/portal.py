@@ -15,11 +15,12 @@ from urllib.parse import urlsplit, urlunsplit
 import scrapy
 from scrapy.http import Response, TextResponse
 
-from dvcrawl.crawlstate import LISTING, PAGE, CrawlState
+from dvcrawl.crawlstate import PAGE, CrawlState
 from dvcrawl.extract import extract_article
 from dvcrawl.items import ArticleRecord
 from dvcrawl.linkclass import LinkKind, classify_link
 from dvcrawl.sources import Source
+from dvcrawl.spiders.frontier_hooks import FrontierHooks
 from dvcrawl.urls import accept_canonical_link, canonicalize
 
 # Links to files, not pages: never fetched as listings or articles.
@@ -82,7 +83,7 @@ def page_links(response: TextResponse) -> Iterator[tuple[str, str]]:
     yield from texts.items()
 
 
-class PortalSpider(scrapy.Spider):
+class PortalSpider(FrontierHooks, scrapy.Spider):
     name = "portal"
 
     def __init__(
@@ -115,8 +116,9 @@ class PortalSpider(scrapy.Spider):
             yield request
 
     def initial_requests(self) -> list[scrapy.Request]:
-        """Start URLs and watched listings (synchronous: the distributed worker calls it too)."""
-        return [
+        """Pages earlier runs still owe, start URLs and watched listings (synchronous: the
+        distributed worker calls it too)."""
+        return self.owed_requests() + [
             self.listing_request(url, depth=0, root=True)
             for url in dict.fromkeys([*self.start_urls, *self.state.watched_listings()])
             if self.first_request(canonicalize(url) or url)
@@ -155,6 +157,7 @@ class PortalSpider(scrapy.Spider):
         return scrapy.Request(
             url,
             callback=self.parse_listing,
+            errback=None if root else self.request_failed,  # a start URL's failure is the run's
             headers=self.state.validators(url) if root else None,
             meta=meta,
             priority=-depth,
@@ -168,6 +171,7 @@ class PortalSpider(scrapy.Spider):
         return scrapy.Request(
             url,
             callback=self.parse_article,
+            errback=self.request_failed,
             meta={
                 "dv_depth": depth,
                 "dv_linked_as": canonical,
@@ -188,16 +192,17 @@ class PortalSpider(scrapy.Spider):
             stats.set_value("dvcrawl/start_url_status", statuses)
         if response.status == 304:
             stats.inc_value("dvcrawl/listing_not_modified")
-            return
-        if response.status >= 400 or not isinstance(response, TextResponse):
+        elif response.status >= 400 or not isinstance(response, TextResponse):
             stats.inc_value(f"dvcrawl/listing_failed/{response.status}")
-            return
-        yield from self.follow_links(response, meta.get("dv_depth", 0))
+        else:
+            yield from self.follow_links(response, meta.get("dv_depth", 0))
+        self.settle_page(response)
 
     def follow_links(self, response: TextResponse, depth: int) -> Iterator[scrapy.Request]:
         """Queue unknown articles, new listings, and the next page if this one held news."""
         articles, pages = 0, []
         unknown = 0
+        owner = self.owner_of(response)
         for href, text in page_links(response):
             url = canonicalize(href)
             if url is None or not self.on_site(url):
@@ -209,7 +214,7 @@ class PortalSpider(scrapy.Spider):
                     self.crawler.stats.inc_value("dvcrawl/article_known_skipped")
                     continue
                 unknown += 1
-                if self.first_request(url):
+                if self.owe(owner, fetch_form(href, url), url) and self.first_request(url):
                     yield self.article_request(fetch_form(href, url), url, depth + 1)
             elif kind is LinkKind.PAGINATION:
                 pages.append((href, url))
@@ -218,13 +223,14 @@ class PortalSpider(scrapy.Spider):
                 and depth < self.max_depth
                 and not self.state.seen_page(url)
                 and not self.is_listing_variant(url)
-                and self.first_request(url)
             ):
-                yield self.listing_request(fetch_form(href, url), depth + 1)
-        if unknown:
-            for linked, url in pages:
+                self.owe_listing(owner, url)
                 if self.first_request(url):
-                    yield self.listing_request(fetch_form(linked, url), depth, page=True)
+                    yield self.listing_request(fetch_form(href, url), depth + 1)
+        if unknown or not self.may_stop_paging(owner):
+            for linked, url in pages:
+                if self.owe_page(owner, fetch_form(linked, url), url) and self.first_request(url):
+                    yield self.page_request(fetch_form(linked, url), depth, owner)
         elif pages:
             self.crawler.stats.inc_value("dvcrawl/paging_stopped_known")
         self.logger.debug(
@@ -243,12 +249,12 @@ class PortalSpider(scrapy.Spider):
         canonical URLs drop may be the only spelling the server answers.
         """
         meta = response.meta
+        self.state.frontier.save_owed()  # before its validators: a kill then loses no link
         if meta.get("dv_root") or (articles >= MIN_LISTING_ARTICLES and not meta.get("dv_page")):
             etag = response.headers.get("ETag")
             modified = response.headers.get("Last-Modified")
-            self.state.remember_page(
+            self.remember_watched(
                 response.url,
-                LISTING,
                 etag.decode("latin-1") if etag else None,
                 modified.decode("latin-1") if modified else None,
             )
@@ -274,7 +280,10 @@ class PortalSpider(scrapy.Spider):
 
     def parse_article(self, response: Response) -> Iterator:
         if response.status in REDIRECT_STATUSES:
-            yield from self.follow_redirect(response)
+            followed = list(self.follow_redirect(response))
+            if not followed:  # dropped, or its target is known: nothing more owed for it
+                self.settle_page(response)
+            yield from followed
             return
         if not isinstance(response, TextResponse):
             yield self.record_for(response, None, reject="binary")

@@ -20,8 +20,10 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql import true
 
 
 def utcnow() -> datetime:
@@ -124,7 +126,37 @@ class HttpCacheEntry(Base):
     last_modified: Mapped[str | None] = mapped_column(String(100))
     # listing: re-checked every run; page: a pagination page or a dead end, not re-requested
     kind: Mapped[str] = mapped_column(String(16), default="listing", server_default="listing")
+    # A listing walked to its end (every page and article settled): paging may then stop at a
+    # page of known articles. False while a walk is unfinished (killed, pages failed).
+    walked: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     checked_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class FrontierEntry(Base):
+    """A page a crawl still owes: an article (or a pagination page) linked from a listing,
+    not yet stored. Written before the page is requested, deleted once it is stored, known or
+    gone, so a killed or failed crawl resumes from here (migration 0008_frontier)."""
+
+    __tablename__ = "frontier"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[str] = mapped_column(String(64))
+    url: Mapped[str] = mapped_column(String(2000))  # canonical URL
+    fetch_url: Mapped[str] = mapped_column(String(2000))  # the spelling to request
+    listing_url: Mapped[str | None] = mapped_column(String(2000))  # the listing it came from
+    kind: Mapped[str] = mapped_column(String(16), default="article")  # article | page
+    # pending: to be requested (when next_attempt_at has passed); failed: given up on
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("source_id", "url", name="uq_frontier_source_url"),
+        Index("ix_frontier_source_state", "source_id", "state"),
+    )
 
 
 class CrawlRun(Base):
