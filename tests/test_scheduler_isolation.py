@@ -11,7 +11,7 @@ import pytest
 
 from dvcrawl.scheduler.backoff import backoff_cap, backoff_delay
 from dvcrawl.scheduler.isolation import ChildSupervisor
-from dvcrawl.scheduler.runs import UNRECORDED, close_run, close_stale_runs, open_run
+from dvcrawl.storage.runs import UNRECORDED, close_after_child, open_run
 from dvcrawl.storage.db import Database
 from dvcrawl.storage.models import CrawlRun
 
@@ -124,30 +124,17 @@ def db(db_url):
 def test_run_rows_are_closed_by_the_scheduler_only_when_the_child_did_not(db):
     hung = open_run(db, "hatinh")
     sup = ChildSupervisor(grace=1)
-    outcome = close_run(db, hung, sup.run(py("import time; time.sleep(30)"), timeout=0.5))
+    outcome = close_after_child(db, hung, sup.run(py("import time; time.sleep(30)"), timeout=0.5))
     assert (outcome.status, outcome.articles_new) == ("timeout", 0)
     silent = open_run(db, "hatinh")
-    assert close_run(db, silent, sup.run(py("pass"), timeout=5)).reason == UNRECORDED
+    assert close_after_child(db, silent, sup.run(py("pass"), timeout=5)).reason == UNRECORDED
     done = open_run(db, "hatinh")
     with db.session() as s:
         row = s.get(CrawlRun, done)
         row.status, row.articles_new, row.reason = "ok", 3, None
-    assert close_run(db, done, sup.run(py("pass"), timeout=5)).status == "ok"
+    assert close_after_child(db, done, sup.run(py("pass"), timeout=5)).status == "ok"
     with db.session() as s:
         rows = {r.id: r for r in s.query(CrawlRun)}
     assert rows[hung].finished_at is not None and "timed out" in rows[hung].reason
     assert rows[silent].status == "failed"
     assert (rows[done].status, rows[done].articles_new) == ("ok", 3)
-
-
-def test_stale_runs_of_a_dead_scheduler_are_closed_but_manual_crawls_are_not(db):
-    ours = open_run(db, "hatinh")
-    with db.session() as s:
-        manual = CrawlRun(source_id="hatinh", status="running", stats={})
-        s.add(manual)
-        s.flush()
-        manual_id = manual.id
-    assert close_stale_runs(db) == 1
-    with db.session() as s:
-        assert s.get(CrawlRun, ours).status == "killed"
-        assert s.get(CrawlRun, manual_id).status == "running"

@@ -23,6 +23,9 @@ import time
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+
+from dvcrawl.storage.runs import RunStatus
 
 log = logging.getLogger(__name__)
 
@@ -45,15 +48,15 @@ class ChildResult:
     memory_mb: int | None = None
 
     @property
-    def status(self) -> str:
-        """The CrawlRun status this ending maps to."""
+    def status(self) -> RunStatus:
+        """The run status this ending maps to."""
         if self.timed_out:
-            return "timeout"
+            return RunStatus.TIMEOUT
         if self.stopped:
-            return "stopped"  # says nothing about the portal: not a failure
+            return RunStatus.STOPPED  # says nothing about the portal: not a failure
         if (self.returncode or 0) < 0:
-            return "killed"
-        return "ok" if self.returncode == 0 else "failed"
+            return RunStatus.KILLED
+        return RunStatus.OK if self.returncode == 0 else RunStatus.FAILED
 
     @property
     def reason(self) -> str | None:
@@ -71,6 +74,23 @@ class ChildResult:
         if any("MemoryError" in line for line in self.tail):
             return f"out of memory: exceeded the {self.memory_mb} MB cap ({last})"
         return f"crashed with exit code {self.returncode}" + (f": {last}" if last else "")
+
+
+def crawl_argv(sources: Path, source_id: str, run_id: int, extra: Sequence[str] = ()) -> list[str]:
+    """The one crawl command of the scheduler and the workers: ``dvcrawl crawl`` of one source
+    into an opened run row (the database URL travels in the environment, see child_env)."""
+    return [sys.executable, "-m", "dvcrawl", "crawl", "--sources", str(sources),
+            "--source", source_id, "--run-id", str(run_id), *extra]  # fmt: skip
+
+
+def child_env(db_url: str, sources: Path) -> dict[str, str]:
+    """The crawl child's environment: ours, plus where to store and what to crawl."""
+    env = dict(os.environ)
+    env.update(DVCRAWL_DB_URL=db_url, DVCRAWL_SOURCES=str(sources), PYTHONUNBUFFERED="1")
+    # glibc reserves 64 MB of address space per malloc arena (up to 8 per core); under the
+    # RLIMIT_AS cap that reservation, not real use, would count. Two arenas are plenty.
+    env.setdefault("MALLOC_ARENA_MAX", "2")
+    return env
 
 
 def limited_argv(argv: Sequence[str], memory_mb: int | None) -> list[str]:
