@@ -11,9 +11,9 @@ import pytest
 
 from dvcrawl.scheduler.backoff import backoff_cap, backoff_delay
 from dvcrawl.scheduler.isolation import ChildSupervisor
-from dvcrawl.storage.runs import UNRECORDED, close_after_child, open_run
 from dvcrawl.storage.db import Database
 from dvcrawl.storage.models import CrawlRun
+from dvcrawl.storage.runs import UNRECORDED, close_after_child, open_run
 
 PY = sys.executable
 
