@@ -15,8 +15,10 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rq import get_current_job
+
 from dvcrawl.jobqueue.lock import SourceLock, Watchdog
-from dvcrawl.jobqueue.queue import connect, lock_key
+from dvcrawl.jobqueue.queue import RETRIES, connect, lock_key
 from dvcrawl.scheduler.isolation import ChildSupervisor, child_env, crawl_argv
 from dvcrawl.storage import runs
 from dvcrawl.storage.db import open_database
@@ -58,8 +60,9 @@ def crawl_source(source_id: str, sources_toml: str, timeout: float) -> str:
     if not lock.acquire(wait=timeout):
         log.warning("%s: another worker held it for %gs; crawl skipped", source_id, timeout)
         return "skipped"
+    extra = ("--refresh",) if _is_takeover() else ()
     try:
-        result, tripped = _crawl_locked(_config, lock, source_id, sources_toml, timeout)
+        result, tripped = _crawl_locked(_config, lock, source_id, sources_toml, timeout, extra)
     finally:
         lock.release()
         client.close()
@@ -68,8 +71,25 @@ def crawl_source(source_id: str, sources_toml: str, timeout: float) -> str:
     return str(result.status)
 
 
+def _is_takeover() -> bool:
+    """Is this job a retry, after a worker died in its crawl (RQ's Retry count says so)?
+
+    Such a crawl runs with ``--refresh``: the dead crawl may have stored a listing's validator
+    before the articles it lists, and a conditional GET would then skip them for ever. (With
+    the persisted frontier, which commits a listing's validator only once its articles are
+    resolved, a takeover resumes instead and this refresh can go.)
+    """
+    job = get_current_job()
+    return job is not None and job.retries_left is not None and job.retries_left < RETRIES
+
+
 def _crawl_locked(
-    cfg: WorkerConfig, lock: SourceLock, source_id: str, sources_toml: str, timeout: float
+    cfg: WorkerConfig,
+    lock: SourceLock,
+    source_id: str,
+    sources_toml: str,
+    timeout: float,
+    extra: tuple[str, ...] = (),
 ) -> tuple[runs.RunResult, str | None]:
     """Run the crawl child under ``lock``; its result, and why the watchdog stopped it."""
     db = open_database(cfg.db_url)
@@ -83,7 +103,7 @@ def _crawl_locked(
             sources = Path(tmp) / "sources.toml"
             sources.write_text(sources_toml, encoding="utf-8")
             child = children.run(
-                crawl_argv(sources, source_id, run_id, cfg.crawl_args),
+                crawl_argv(sources, source_id, run_id, (*cfg.crawl_args, *extra)),
                 timeout=timeout,
                 memory_mb=cfg.memory_mb,
                 env=child_env(cfg.db_url, sources),
