@@ -128,9 +128,7 @@ start_urls = ["http://127.0.0.1:9/"]
 """
 
 
-def test_a_dead_portal_reads_the_same_in_process_and_on_the_workers(
-    tmp_path, redis_keys, run_cli
-):
+def test_a_dead_portal_reads_the_same_in_process_and_on_the_workers(tmp_path, redis_keys, run_cli):
     client, prefix = redis_keys
     sources = tmp_path / "sources.toml"
     sources.write_text(DEAD_SOURCES, encoding="utf-8")

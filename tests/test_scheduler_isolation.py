@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
 import sys
 import threading
 import time
@@ -138,3 +140,27 @@ def test_run_rows_are_closed_by_the_scheduler_only_when_the_child_did_not(db):
     assert rows[hung].finished_at is not None and "timed out" in rows[hung].reason
     assert rows[silent].status == "failed"
     assert (rows[done].status, rows[done].articles_new) == ("ok", 3)
+
+
+def test_a_crawl_child_dies_with_the_process_that_started_it(tmp_path):
+    """A worker killed with SIGKILL must not leave its crawl running without the lock."""
+    pidfile = tmp_path / "grandchild.pid"
+    grandchild = (
+        f"import os, time; open({str(pidfile)!r}, 'w').write(str(os.getpid())); time.sleep(60)"
+    )
+    middle = (
+        "from dvcrawl.scheduler.isolation import ChildSupervisor; "
+        f"ChildSupervisor().run([{PY!r}, '-c', {grandchild!r}], timeout=60)"
+    )
+    proc = subprocess.Popen(py(middle))
+    deadline = time.monotonic() + 30
+    while not (pidfile.exists() and pidfile.read_text()):
+        assert time.monotonic() < deadline, "the grandchild never started"
+        time.sleep(0.1)
+    pid = int(pidfile.read_text())
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not alive(pid)
