@@ -17,6 +17,7 @@ from tests.test_distributed_support import (
     HostLoad,
     assert_every_article_once,
     copies_mislinked,
+    descendants,
     exported,
     start_worker,
 )
@@ -108,6 +109,36 @@ def test_three_workers_are_polite_store_once_and_take_over_a_killed_one(
     statuses = [r.status for r in run_rows(pg_url) if r.source_id == victim]
     assert statuses[-1] == "ok" and statuses[0] in ("stopped", "interrupted"), statuses
     assert not pending(client, prefix, victim)
+
+
+def test_a_lost_machine_is_taken_over_through_rq_registry_clean_up(
+    pg_url, redis_keys, tmp_path, run_cli
+):
+    """Every process of a worker killed at once (a power cut): no horse is left to fail the
+    job, so RQ's started-job registry expires it and a live worker's clean-up requeues it."""
+    client, prefix = redis_keys
+    with SampleNetwork(delay=0.02) as network:
+        sites = {"hanam", "danvan"}
+        for sid in sorted(sites):
+            assert enqueue_crawl(client, prefix, sid, network.sources_toml(), 300)
+        logs = [tmp_path / f"worker{i}.log" for i in range(2)]
+        procs = [start_worker(pg_url, prefix, log, "--until-idle", "30") for log in logs]
+        victim = wait_until(lambda: running_on(pg_url, procs[0].pid), 180, "a crawl mid-way")
+        tree = [procs[0].pid, *descendants(procs[0].pid)]
+        for pid in tree:
+            os.kill(pid, signal.SIGKILL)
+        killed_at = time.monotonic()
+
+        def finished() -> list[str]:
+            statuses = [r.status for r in run_rows(pg_url) if r.source_id == victim]
+            return statuses if statuses[-1] == "ok" else []
+
+        statuses = wait_until(finished, 120, f"{victim} taken over after the machine was lost")
+        took = time.monotonic() - killed_at
+        wait_workers(procs[1:], logs[1:])
+        assert_every_article_once(network, exported(run_cli, pg_url), sites)
+    assert len(tree) >= 3  # the worker, its work horse and the crawl child all went
+    assert statuses[0] == "interrupted" and took < 120, (statuses, took)
 
 
 def _status_json(run_cli, db_url: str) -> list[dict]:

@@ -56,8 +56,13 @@ def exported(run_cli, db_url: str) -> list[dict]:
     return [json.loads(line) for line in done.stdout.splitlines()]
 
 
-def assert_every_article_once(network, rows: list[dict]) -> None:
-    expected = {canonicalize(a.url): a for a in network.expected_articles()}
+def assert_every_article_once(network, rows: list[dict], sites: set[str] | None = None) -> None:
+    """Every expected article (of ``sites``, default all) stored once, and nothing else."""
+    expected = {
+        canonicalize(a.url): a
+        for a in network.expected_articles()
+        if sites is None or a.source_id in sites
+    }
     urls = [r["url"] for r in rows]
     twice = [u for u, n in Counter(urls).items() if n > 1]
     assert not twice, f"stored twice: {twice[:5]}"
@@ -77,6 +82,24 @@ def copies_mislinked(network, rows: list[dict]) -> list[tuple]:
         if row["duplicate_of"] != want:
             wrong.append((row["url"], row["duplicate_of"], want))
     return wrong
+
+
+def descendants(pid: int) -> list[int]:
+    """Every living process below ``pid`` (children, grandchildren, ...), from /proc."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(") ", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    found, frontier = [], [pid]
+    while frontier:
+        parent = frontier.pop()
+        children = [child for child, ppid in parents.items() if ppid == parent]
+        found += children
+        frontier += children
+    return found
 
 
 class HostLoad:

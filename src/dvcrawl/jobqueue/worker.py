@@ -14,19 +14,30 @@ import socket
 import uuid
 
 from rq import Worker
+from rq.job import Job
 
 from dvcrawl.jobqueue.job import WorkerConfig, configure
 from dvcrawl.jobqueue.queue import connect, crawl_queue
 
 log = logging.getLogger(__name__)
 
-# Seconds between the worker's heartbeats while a crawl runs: a job of a worker silent for
-# this + 60 s (RQ's margin) is abandoned and requeued by the next registry clean-up.
-JOB_MONITORING_INTERVAL = 10
+# Seconds between the worker's heartbeats while a crawl runs, and how long past a missed one
+# its job counts as abandoned (RQ's default margin is 60 s): a job of a worker silent for 35 s
+# is requeued by the next registry clean-up. A live job wrongly requeued under extreme load
+# is harmless: its second copy waits for the source's lock.
+JOB_MONITORING_INTERVAL = 5
+HEARTBEAT_MARGIN = 30
 # A worker idle in its queue wakes this often (RQ: worker_ttl - 15 s) ...
-WORKER_TTL = 30
+WORKER_TTL = 20
 # ... and cleans the registries (requeues abandoned jobs) at most this often.
-MAINTENANCE_INTERVAL = 15
+MAINTENANCE_INTERVAL = 10
+
+
+class CrawlWorker(Worker):
+    """RQ's forking worker with a shorter abandonment margin (see HEARTBEAT_MARGIN)."""
+
+    def get_heartbeat_ttl(self, job: Job, working_time: float = 0.0) -> int:
+        return JOB_MONITORING_INTERVAL + HEARTBEAT_MARGIN
 
 
 def run_worker(config: WorkerConfig, *, until_idle: float | None = None) -> None:
@@ -34,7 +45,7 @@ def run_worker(config: WorkerConfig, *, until_idle: float | None = None) -> None
     idle for ``until_idle`` seconds."""
     configure(config)
     client = connect(config.redis_url)
-    worker = Worker(
+    worker = CrawlWorker(
         [crawl_queue(client, config.prefix)],
         connection=client,
         name=f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}",
