@@ -248,3 +248,25 @@ def test_one_holder_per_source_lock_and_the_watchdog_stops_a_crawl_that_lost_it(
     assert stopped == [True] and watchdog.tripped == "the source lock was lost"
     second.release()
     assert first.acquire(wait=0)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--redis", "redis://127.0.0.1:1/0"), "Redis unreachable at redis://127.0.0.1:1/0"),
+        (("--redis", REDIS_TEST_URL, "--until-idle", "0"), "--until-idle must be positive"),
+        (("--redis", REDIS_TEST_URL, "-s", "NOEQUALS"), "--set expects NAME=VALUE"),
+    ],
+)
+def test_worker_refuses_bad_input_with_one_line_and_exit_2(run_cli, tmp_path, args, message):
+    env = {"DVCRAWL_REDIS_URL": ""}
+    done = run_cli("worker", "--db", f"sqlite:///{tmp_path / 'w.sqlite'}", *args, env=env)
+    assert done.returncode == 2, done.stderr
+    assert message in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
+
+
+def test_worker_without_redis_says_how_to_give_it(run_cli, monkeypatch):
+    monkeypatch.delenv("DVCRAWL_REDIS_URL", raising=False)
+    done = run_cli("worker")
+    assert done.returncode == 2
+    assert "no Redis: pass --redis URL or set $DVCRAWL_REDIS_URL" in done.stderr
