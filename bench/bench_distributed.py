@@ -106,7 +106,7 @@ def crawl_with_workers(workers: int, toml: Path, db_url: str, delay: float, logd
     prefix = f"dvbench-{uuid.uuid4().hex[:8]}"
     client = connect(REDIS_URL)
     cmd = [sys.executable, "-m", "dvcrawl", "worker", "--db", db_url, "--redis", REDIS_URL,
-           "--prefix", prefix, "--delay", str(delay), "--until-idle", "5"]  # fmt: skip
+           "--prefix", prefix, "--delay", str(delay), "--until-idle", "30"]  # fmt: skip
     logs = [(logdir / f"w{workers}_{i}.log").open("w") for i in range(workers)]
     procs = [subprocess.Popen(cmd, stderr=log, stdout=subprocess.DEVNULL) for log in logs]
     time.sleep(8)  # let every worker start and listen: start-up is not crawl time
