@@ -19,9 +19,8 @@ from dvcrawl.sources import Source
 from dvcrawl.storage.frontier import counts as frontier_counts
 from dvcrawl.storage.models import Article, CrawlRun, utcnow
 from dvcrawl.storage.models import Source as SourceRow
+from dvcrawl.storage.runs import FAILED_STATUSES, NEUTRAL_STATUSES, RunStatus
 
-# Statuses that count as a failed run for the streak ("running" is neither success nor failure).
-FAILED_STATUSES = frozenset({"failed", "timeout", "killed"})
 # How many recent runs a health check reads: enough for a stable median, cheap per source.
 RECENT_RUNS = 20
 # "Usually has some": the median of at least this many earlier ok runs must be > 0.
@@ -68,11 +67,12 @@ class SourceHealth:
 
 
 def streak_of(statuses: Iterable[str]) -> int:
-    """Consecutive failures counted from the newest status; "running" rows and runs
-    "stopped" by a signal (a scheduler restart says nothing about the portal) are skipped."""
+    """Consecutive failures counted from the newest status; "running" rows, runs "stopped"
+    by a signal and runs "interrupted" by a dying process say nothing about the portal and
+    are skipped."""
     streak = 0
     for status in statuses:
-        if status in ("running", "stopped"):
+        if status in NEUTRAL_STATUSES:
             continue
         if status not in FAILED_STATUSES:
             break
@@ -113,7 +113,7 @@ def _found(run: CrawlRun) -> int | None:
 
 def no_articles_alarm(runs: Sequence[CrawlRun]) -> str | None:
     """The last ok run found nothing on a source whose earlier runs usually found something."""
-    ok = [r for r in runs if r.status == "ok" and _found(r) is not None]
+    ok = [r for r in runs if r.status == RunStatus.OK and _found(r) is not None]
     if len(ok) < 1 + MIN_EARLIER_RUNS:
         return None
     last, earlier = ok[0], ok[1:]

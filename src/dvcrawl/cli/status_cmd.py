@@ -11,6 +11,7 @@ from dvcrawl.cli.common import add_db_arg, add_sources_arg, database_from_args
 from dvcrawl.config import resolve_sources_path
 from dvcrawl.health import SourceHealth, source_health
 from dvcrawl.sources import load_sources
+from dvcrawl.storage.runs import RunStatus
 
 COLUMNS = (
     "source", "last run", "result", "next run", "articles", "/day", "pending", "failed", "streak",
@@ -37,7 +38,7 @@ def _when(value: datetime | None) -> str:
 
 def _row(h: SourceHealth) -> tuple[str, ...]:
     result = h.last_status or "never run"
-    if h.last_reason and h.last_status != "ok":
+    if h.last_reason and h.last_status != RunStatus.OK:
         result += f": {h.last_reason[:60]}"
     return (
         h.source_id,

@@ -168,7 +168,7 @@ class CrawlRun(Base):
     source_id: Mapped[str] = mapped_column(String(64), index=True)
     started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)
-    # running | ok | failed | timeout | killed
+    # a dvcrawl.storage.runs.RunStatus: written only through that module
     status: Mapped[str] = mapped_column(String(16), default="running")
     pages_fetched: Mapped[int] = mapped_column(Integer, default=0)
     articles_new: Mapped[int] = mapped_column(Integer, default=0)
