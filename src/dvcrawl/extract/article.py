@@ -35,11 +35,10 @@ from dvcrawl.extract.text import (
     header_charset,
     looks_binary,
     looks_vietnamese,
-    strip_invisible,
 )
 from dvcrawl.extract.title import find_title
 from dvcrawl.profiles import Profile, by_name, detect
-from dvcrawl.textnorm import nfc
+from dvcrawl.textnorm import nfc, strip_invisible
 
 log = logging.getLogger(__name__)
 
