@@ -200,9 +200,9 @@ def _extract_tree(
     title, title_el, decisions["title"] = find_title(tree, profile)
     if not title and base.title:
         title, decisions["title"] = clean_line(base.title), "trafilatura"
-    caps = captions(tree)
     art.canonical_url = next((el.get("href") for el in _CANONICAL(tree) if el.get("href")), None)
     day_first = looks_vietnamese(tree, url, title)
+    caps = captions(tree) if day_first else set()  # trafilatura leaves captions out itself
     art.published, art.date_method, art.date_doubtful = find_date(
         tree, title_el, profile, base.date, day_first
     )

@@ -59,11 +59,11 @@ def trafilatura_base(tree: HtmlElement, url: str) -> Base:
     """trafilatura on a copy of the page: precision mode first (it keeps less furniture), the
     default mode when that finds next to nothing; never comments."""
     doc = None
-    page = deepcopy(tree)
-    unwrap_layout_tables(page)  # else a page laid out in one table comes out as table rows
     for precision in (True, False):
+        page = deepcopy(tree)
+        unwrap_layout_tables(page)  # else a page laid out in one table comes out as table rows
         doc = trafilatura.bare_extraction(
-            deepcopy(page) if precision else page,
+            page,
             url=url,
             favor_precision=precision,
             include_comments=False,
@@ -140,6 +140,9 @@ def choose_body(
     trafilatura's text. Measured on pages elsewhere, both add captions and share lines.
     """
     content_selector, excludes = selectors
+    if not widen and _container(tree, profile, content_selector) is None:
+        # Nothing these rules could add: trafilatura's text as it is, and no pruning spent.
+        return Body(list(base.lines), "trafilatura", None, container_of(tree, base.lines, False))
     pruned = deepcopy(tree)
     found = _container(pruned, profile, content_selector)
     if found is not None:

@@ -134,8 +134,12 @@ def _common_ancestor(elements: list[HtmlElement]) -> HtmlElement | None:
     return common
 
 
-def container_of(tree: HtmlElement, lines: list[str]) -> HtmlElement | None:
-    """The element that holds the paragraphs trafilatura chose, if it is not much bigger.
+_PARAGRAPH_TAGS = ("p", "li", "td", "blockquote")
+
+
+def container_of(tree: HtmlElement, lines: list[str], limit: bool = True) -> HtmlElement | None:
+    """The element that holds the paragraphs trafilatura chose, if it is not much bigger
+    (without ``limit``: whatever its size, short of the whole page).
 
     Its block text then restores what precision mode dropped inside the article (subheadings,
     short lines, the byline) on pages of no known family.
@@ -144,7 +148,10 @@ def container_of(tree: HtmlElement, lines: list[str]) -> HtmlElement | None:
     if len(wanted) < 2:
         return None
     found = []
-    for el in tree.iter("p", "div", "li", "td", "blockquote", "section", "article"):
+    # Without a limit (only the region is wanted) paragraphs suffice, and skipping the big
+    # wrapper divs spares reading the whole page's text once per nesting level.
+    tags = _PARAGRAPH_TAGS + ("div", "section", "article") if limit else _PARAGRAPH_TAGS
+    for el in tree.iter(*tags):
         text = el.text_content()
         if _ANCHOR_CHARS <= len(text) <= _MAX_PARAGRAPH and " ".join(text.split()) in wanted:
             found.append(el)
@@ -154,7 +161,7 @@ def container_of(tree: HtmlElement, lines: list[str]) -> HtmlElement | None:
     kept = sum(len(x) for x in lines)
     if box is None or box.tag in ("html", "body"):
         return None
-    if len(box.text_content()) > _CONTAINER_GROWTH * kept + _CONTAINER_SLACK:
+    if limit and len(box.text_content()) > _CONTAINER_GROWTH * kept + _CONTAINER_SLACK:
         return None
     return box
 

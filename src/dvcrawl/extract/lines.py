@@ -36,7 +36,7 @@ _TOKEN_SPLIT = re.compile(r"[\s•|·/]+")
 
 def is_date_line(line: str) -> bool:
     """A line that is only a date/time ("Chủ Nhật, 14/4/2024", "22:37 27/12/2022")."""
-    if parse_vn(line) is None or len(line) > 60:
+    if len(line) > 60 or parse_vn(line) is None:
         return False
     return not _DATE_WORDS.sub("", key(line)).strip()
 
