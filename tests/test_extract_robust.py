@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 import dvcrawl.extract.article as article_mod
 from dvcrawl.constants import VN_TZ
 from dvcrawl.extract import extract_article
+from dvcrawl.extract.title import host_label, strip_suffix
 from dvcrawl.profiles import detect
 
 GOLDEN = sorted((Path(__file__).parent / "golden").glob("*/*.html"))
@@ -210,3 +211,20 @@ def test_explanations_stay_out_of_the_export():
 def test_families_fire_on_evidence_only(html, url, family):
     found = detect(lxml.html.document_fromstring(html), url)
     assert (found.name if found else None) == family
+
+
+@pytest.mark.parametrize(
+    ("raw", "url", "clean"),
+    [
+        ("Hund vertreibt Einbrecher – Zeugenaufruf – Hildesheimer Presse",
+         "https://www.hildesheimer-presse.de/a", "Hund vertreibt Einbrecher – Zeugenaufruf"),
+        ("Gregory Szorc's Digital Home | Mercurial's Journey to Python 3",
+         "https://gregoryszorc.com/blog/x", "Mercurial's Journey to Python 3"),
+        ("Hội nghị tổng kết công tác dân vận - Báo Hà Tĩnh", "https://baohatinh.vn/a",
+         "Hội nghị tổng kết công tác dân vận"),
+        ("Ban Dân vận: tổng kết năm 2024 | Tin tức", "https://example.org/a",
+         "Ban Dân vận: tổng kết năm 2024 | Tin tức"),
+    ],
+)  # fmt: skip
+def test_the_sites_own_name_is_stripped_from_titles(raw, url, clean):
+    assert strip_suffix(raw, "", host_label(url)) == clean

@@ -197,7 +197,7 @@ def _extract_tree(
     art = ExtractedArticle(url=url, family=profile.name if profile else None)
     decisions, removed = art.decisions, art.removed
     base = trafilatura_base(tree, url)
-    title, title_el, decisions["title"] = find_title(tree, profile)
+    title, title_el, decisions["title"] = find_title(tree, profile, url)
     if not title and base.title:
         title, decisions["title"] = clean_line(base.title), "trafilatura"
     art.canonical_url = next((el.get("href") for el in _CANONICAL(tree) if el.get("href")), None)
