@@ -101,8 +101,9 @@ def _usable(candidates: list[HtmlElement], site: str) -> list[tuple[str, HtmlEle
     return usable
 
 
-def find_title(tree: HtmlElement, profile: Profile | None) -> tuple[str, HtmlElement | None]:
-    """The title text and the element that printed it (None when not printed in the body).
+def find_title(tree: HtmlElement, profile: Profile | None) -> tuple[str, HtmlElement | None, str]:
+    """The title text, the element that printed it (None when not printed in the body) and
+    which rule found it.
 
     Printed headings win; among them the one that agrees with og:title or <title> (a sidebar
     may also use the family's title class). Metadata is the fallback, the portal name never.
@@ -119,18 +120,18 @@ def find_title(tree: HtmlElement, profile: Profile | None) -> tuple[str, HtmlEle
     usable = _usable(candidates, site)
     for text, el in usable:  # the printed title that agrees with the page's metadata
         if any(ref == key(text) or ref.startswith(key(text)) for ref in refs):
-            return text, el
+            return text, el, "heading agreeing with metadata"
     if usable:
-        return usable[0]
+        return (*usable[0], "heading")
     if og and not _SITE_HEADING.match(key(og)):
-        return og, _printed(tree, og)
+        return og, _printed(tree, og), "og:title"
     styled = _styled(tree)
     for text, el in styled:  # a title div agreeing with <title>
         if page_title and key(page_title).startswith(key(text)):
-            return text, el
+            return text, el, "styled block agreeing with <title>"
     if page_title and not _SITE_HEADING.match(key(page_title)):
-        return page_title, _printed(tree, page_title)
-    return styled[0] if styled else ("", None)
+        return page_title, _printed(tree, page_title), "<title>"
+    return (*styled[0], "styled block") if styled else ("", None, "none")
 
 
 def _in_logo(el: HtmlElement) -> bool:
