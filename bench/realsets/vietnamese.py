@@ -4,6 +4,14 @@ Layout (outside git, third-party pages): ``<data_dir>/vietnamese/<id>/page.html`
 ``page.html.gz``) beside ``expect.json``, whose keys are ``url``, ``provenance``
 (``{"repo", "commit", "path"}`` or a string) and the expectations named in ``RealPage``.
 ``bench/vn_rebuild.py`` writes this layout from ``bench/vietnamese-provenance.json``.
+
+How the expectations read (they were written from the page, never from an extractor):
+``first`` is the first sentence of the body *after* the lead (the text is lead + body, so a
+page with a lead starts its text with ``lead``, then ``first``); a story opening with a
+sub-heading has ``first`` on the line after it. ``datetime`` is the page's own time with its
+offset (seconds from the metadata where the page prints only minutes). ``author`` is ``None``
+where the page prints no byline; a "Theo X" byline is expected as "X". ``junk`` lists
+strings seen on the page outside the story (menus, other stories' headlines, share labels).
 """
 
 from __future__ import annotations
