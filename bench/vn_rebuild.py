@@ -28,8 +28,9 @@ _PLACE_KEYS = ("id", "golden")
 def git_dir(mirrors: Path, repo: str) -> Path | None:
     """The local git directory of ``owner/name`` under ``mirrors``, or None."""
     base = mirrors / repo.replace("/", "+")
-    for candidate in (base / "repo", base):
-        if (candidate / "HEAD").is_file() or (candidate / ".git").exists():
+    # A bare snapshot (HEAD at its top) or a clone with a work tree (the git dir is .git).
+    for candidate in (base / "repo" / ".git", base / "repo", base / ".git", base):
+        if (candidate / "HEAD").is_file():
             return candidate
     return None
 
@@ -39,11 +40,13 @@ def page_bytes(mirrors: Path, prov: dict) -> bytes:
     where = git_dir(mirrors, prov["repo"])
     if where is None:
         raise LookupError(f"{prov['repo']}: no git directory under {mirrors}")
-    data = subprocess.run(
+    done = subprocess.run(
         ["git", "--git-dir", str(where), "show", f"{prov['commit']}:{prov['path']}"],
         capture_output=True,
-        check=True,
-    ).stdout
+    )
+    if done.returncode != 0:
+        raise LookupError(done.stderr.decode(errors="replace").strip().splitlines()[0])
+    data = done.stdout
     return gzip.decompress(data) if prov["path"].endswith(".gz") else data
 
 
@@ -80,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     for entry in entries:
         try:
             html = page_bytes(args.mirrors, entry["provenance"])
-        except (LookupError, subprocess.CalledProcessError) as exc:
+        except LookupError as exc:
             print(f"vn_rebuild: {entry['id']}: not rebuilt: {exc}", file=sys.stderr)
             missing += 1
             continue
