@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import threading
+import unicodedata
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -21,19 +22,48 @@ VN_PAGE = GOLDEN / "vn" / "vnexpress-net" / "vnexpress-giam-tru-gia-canh.html.gz
 VN = json.loads(VN_PAGE.with_name(VN_PAGE.name.replace(".html.gz", ".json")).read_text("utf-8"))
 
 
+# Tone marks that Windows-1258 writes as combining characters after the base letter.
+_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
+CP1258_TITLE = "Họp báo quý IV tại Huế"
+
+
+def _cp1258(text: str) -> bytes:
+    """``text`` in Windows-1258, as legacy Vietnamese portals still serve it."""
+    out = []
+    for ch in text:
+        parts = unicodedata.normalize("NFD", ch)
+        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in _TONES))
+        out.append(base + "".join(c for c in parts if c in _TONES))
+    return "".join(out).encode("cp1258")
+
+
+# A page whose markup names no charset, served with "charset=windows-1258" in the header.
+CP1258_PAGE = _cp1258(
+    f"<html><head><title>{CP1258_TITLE}</title></head><body><h1>{CP1258_TITLE}</h1>"
+    + "<p>The provincial committee held its annual conference on mass mobilisation work in "
+    "the morning, with many delegates from districts and communes attending.</p>"
+    * 3
+    + "</body></html>"
+)
+PAGES = {
+    "/bai-viet.html": (DCS_PAGE.read_bytes(), "text/html; charset=utf-8"),
+    "/cp1258.html": (CP1258_PAGE, "text/html; charset=windows-1258"),
+}
+
+
 class _Portal(BaseHTTPRequestHandler):
-    """Serves the dcs golden page at /bai-viet.html, 404 elsewhere; records User-Agents."""
+    """Serves PAGES with their Content-Type, 404 elsewhere; records User-Agents."""
 
     agents: list[str] = []
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
         self.agents.append(self.headers.get("User-Agent", ""))
-        if self.path != "/bai-viet.html":
+        if self.path not in PAGES:
             self.send_error(404, "Not Found")
             return
-        body = DCS_PAGE.read_bytes()
+        body, content_type = PAGES[self.path]
         self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -92,8 +122,14 @@ def test_a_url_is_fetched_politely_and_extracted(run_cli, portal):
     assert data["is_article"]
 
 
+def test_the_http_charset_decodes_a_page_that_names_none(run_cli, portal):
+    res = run_cli("inspect", f"{portal}/cp1258.html", "--json")
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stdout)["title"] == CP1258_TITLE
+
+
 def test_fetch_names_itself_and_caps_the_size(portal):
-    assert fetch(f"{portal}/bai-viet.html") == DCS_PAGE.read_bytes()
+    assert fetch(f"{portal}/bai-viet.html") == (DCS_PAGE.read_bytes(), "text/html; charset=utf-8")
     assert _Portal.agents[-1].startswith("dvcrawl/")
     with pytest.raises(DvcrawlError, match="larger than"):
         fetch(f"{portal}/bai-viet.html", cap=1000)

@@ -30,8 +30,10 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"“'(\[]?[A-ZÀ-Ỹ0-9])")
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
-def fetch(url: str, timeout: float = DOWNLOAD_TIMEOUT, cap: int = DOWNLOAD_MAXSIZE) -> bytes:
-    """The page's bytes; DvcrawlError naming the URL when it cannot be had."""
+def fetch(
+    url: str, timeout: float = DOWNLOAD_TIMEOUT, cap: int = DOWNLOAD_MAXSIZE
+) -> tuple[bytes, str | None]:
+    """(the page's bytes, its Content-Type header); DvcrawlError naming the URL on failure."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise DvcrawlError(f"not an http(s) URL: {url}")
@@ -39,6 +41,7 @@ def fetch(url: str, timeout: float = DOWNLOAD_TIMEOUT, cap: int = DOWNLOAD_MAXSI
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             data = response.read(cap + 1)
+            content_type = response.headers.get("Content-Type")
     except urllib.error.HTTPError as exc:
         raise DvcrawlError(f"fetch failed: {url}: HTTP {exc.code} {exc.reason}") from None
     except (urllib.error.URLError, OSError, ValueError) as exc:
@@ -46,7 +49,7 @@ def fetch(url: str, timeout: float = DOWNLOAD_TIMEOUT, cap: int = DOWNLOAD_MAXSI
         raise DvcrawlError(f"fetch failed: {url}: {reason}") from None
     if len(data) > cap:
         raise DvcrawlError(f"fetch failed: {url}: larger than {cap // (1024 * 1024)} MB")
-    return data
+    return data, content_type
 
 
 def read_file(path: Path) -> bytes:
@@ -65,12 +68,14 @@ def read_file(path: Path) -> bytes:
     return data
 
 
-def load_page(target: str, url: str | None) -> tuple[bytes, str]:
-    """(bytes, the URL the page is read as) for a URL or a saved file."""
+def load_page(target: str, url: str | None) -> tuple[bytes, str, str | None]:
+    """(bytes, the URL the page is read as, the HTTP Content-Type) for a URL or a saved file;
+    the header matters: a page without a charset in its markup is decoded by it."""
     if _URL.match(target):
-        return fetch(target), url or target
+        data, content_type = fetch(target)
+        return data, url or target, content_type
     path = Path(target)
-    return read_file(path), url or path.resolve().as_uri()
+    return read_file(path), url or path.resolve().as_uri(), None
 
 
 def sentences(paragraph: str) -> list[str]:
@@ -173,8 +178,8 @@ def render(data: dict) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    html, url = load_page(args.target, args.url)
-    art = extract_article(html, url)
+    html, url, content_type = load_page(args.target, args.url)
+    art = extract_article(html, url, content_type=content_type)
     if args.golden:
         draft = draft_expectations(art, args.target)
         name = args.name or default_name(args.target)
