@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from dvcrawl.cli.inspect_cmd import fetch
+from dvcrawl.cli.inspect_cmd import draft_expectations, fetch, sentences
 from dvcrawl.errors import DvcrawlError
+from dvcrawl.extract import ExtractedArticle
 
 GOLDEN = Path(__file__).parent / "golden"
 DCS_PAGE = GOLDEN / "dcs" / "hatinh-tong-ket-dan-van-2022.html"
@@ -196,3 +197,21 @@ def test_golden_saves_the_page_and_a_draft_never_overwritten(run_cli, tmp_path):
     assert (
         json.loads((target / "hatinh-tong-ket-dan-van-2022.json").read_text())["checked"] is False
     )
+
+
+@pytest.mark.parametrize(
+    ("reason", "kind"), [("listing", "listing"), ("empty", "article"), (None, "article")]
+)
+def test_a_draft_calls_only_a_listing_a_listing(reason, kind):
+    art = ExtractedArticle(url="https://x.vn/a", is_article=reason is None, reject_reason=reason)
+    assert draft_expectations(art, "page.html")["kind"] == kind
+
+
+def test_sentences_are_not_cut_at_abbreviations():
+    text = "Ngày 22/10, BS.CK2 Hồng cho biết. TP. hồ Chí Minh mưa. “Chúng tôi” nói… 3 người đến."
+    assert sentences(text) == [
+        "Ngày 22/10, BS.CK2 Hồng cho biết.",
+        "TP. hồ Chí Minh mưa.",
+        "“Chúng tôi” nói…",
+        "3 người đến.",
+    ]

@@ -25,8 +25,10 @@ from dvcrawl.settings import DOWNLOAD_MAXSIZE, DOWNLOAD_TIMEOUT, USER_AGENT
 
 # "http://…" or "https://…": anything else with "://" is a URL we refuse, not a file name.
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
-# Sentence ends in Vietnamese prose: ". ", "! ", "? ", "…" followed by a capital or quote.
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"“'(\[]?[A-ZÀ-Ỹ0-9])")
+# A possible sentence end: ".", "!", "?" or "…" and a space; a sentence starts with a capital
+# or a digit (after an opening quote or bracket), so "TP. hồ" is not cut.
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+_OPENERS = "\"“'(["
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -79,7 +81,15 @@ def load_page(target: str, url: str | None) -> tuple[bytes, str, str | None]:
 
 
 def sentences(paragraph: str) -> list[str]:
-    return [s for s in _SENTENCE_END.split(paragraph.strip()) if s]
+    """The paragraph's sentences, for drafting its first and last one."""
+    out: list[str] = []
+    for piece in _SENTENCE_END.split(paragraph.strip()):
+        head = piece.lstrip(_OPENERS)[:1]
+        if out and not (head.isupper() or head.isdigit()):
+            out[-1] += " " + piece
+        elif piece:
+            out.append(piece)
+    return out
 
 
 def report(art: ExtractedArticle) -> dict:
@@ -103,7 +113,9 @@ def draft_expectations(art: ExtractedArticle, source: str) -> dict:
         "url": art.url,
         "provenance": {"source": source, "saved": datetime.now(UTC).strftime("%Y-%m-%d")},
         "checked": False,  # set to true once every field was read against the page
-        "kind": "article" if art.is_article else "listing",
+        # A page rejected for another reason (empty, error) is drafted as the article it
+        # should have been; the person checking decides.
+        "kind": "listing" if art.reject_reason == "listing" else "article",
         "title": art.title,
         "published": art.published,
         "author": art.author,
