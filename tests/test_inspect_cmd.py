@@ -95,9 +95,10 @@ def test_a_saved_page_is_shown_field_by_field(run_cli):
     assert DCS["title"] in out
     assert f"published  {DCS['published']}" in out
     assert DCS["author"] in out
-    # The rule that decided the date is named beside it, and the body follows.
-    published_line = next(x for x in out.splitlines() if x.startswith("published"))
-    assert published_line.rstrip().endswith("]"), published_line
+    # The rules that decided the date and the body are named beside them; the body follows.
+    for field in ("published", "text"):
+        line = next(x for x in out.splitlines() if x.startswith(field))
+        assert line.rstrip().endswith("]"), line
     assert DCS["text"].splitlines()[0] in out
 
 

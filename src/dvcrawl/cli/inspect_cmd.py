@@ -184,7 +184,11 @@ def render(data: dict) -> str:
     lines.append(f"removed    {len(removed)} item(s)")
     lines += [f"  - {reason}: {_one_line(snippet, 90)}" for snippet, reason in removed]
     paragraphs = [x for x in data["text"].splitlines() if x.strip()]
-    lines.append(f"text       {len(data['text'])} characters, {len(paragraphs)} paragraph(s)")
+    body_rule = decisions.get("body") or decisions.get("text")
+    lines.append(
+        f"text       {len(data['text'])} characters, {len(paragraphs)} paragraph(s)"
+        + (f"   [{body_rule}]" if body_rule else "")
+    )
     lines += [f"  {p}" for p in paragraphs]
     return "\n".join(lines) + "\n"
 
