@@ -35,17 +35,19 @@ from dvcrawl.extract.text import (
     header_charset,
     looks_binary,
     looks_vietnamese,
-    strip_invisible,
 )
 from dvcrawl.extract.title import find_title
 from dvcrawl.profiles import Profile, by_name, detect
-from dvcrawl.textnorm import nfc
+from dvcrawl.textnorm import nfc, strip_invisible
 
 log = logging.getLogger(__name__)
 
 _CANONICAL = CSSSelector("link[rel='canonical']")
 # '<?xml version="1.0" encoding="utf-8"?>' at the top of XHTML pages (and a BOM before it).
 _XML_DECLARATION = re.compile(r"^\ufeff?\s*<\?xml[^>]*\?>")
+# Parsed as trafilatura parses (comments and processing instructions dropped): a comment in
+# the middle of a paragraph splits its text, and trafilatura then loses half the story.
+_PARSER = lxml.html.HTMLParser(collect_ids=False, remove_comments=True, remove_pis=True)
 # Fields of ExtractedArticle that explain extraction (for `dvcrawl inspect`), not article data.
 _EXPLAIN = ("decisions", "removed")
 
@@ -92,7 +94,7 @@ def _rejected(url: str, reason: str) -> ExtractedArticle:
 
 def _parse(html: str) -> HtmlElement | None:
     try:
-        return lxml.html.document_fromstring(html)
+        return lxml.html.document_fromstring(html, parser=_PARSER)
     except (ParserError, ValueError):
         return None
 
@@ -208,10 +210,11 @@ def _extract_tree(
     known_lead: list[str] = []
 
     def lead_of(pruned: HtmlElement, box: HtmlElement) -> list[str]:
-        known_lead.extend(lead_lines(pruned, box))
+        if day_first:  # the lead rules were made for Vietnamese portals' sapo
+            known_lead.extend(lead_lines(pruned, box))
         return list(known_lead)
 
-    body = choose_body(tree, base, profile, selectors, removed, lead_of)
+    body = choose_body(tree, base, profile, selectors, removed, lead_of, widen=day_first)
     decisions["body"] = body.how
     cleaned = clean_lines(body.lines, title, caps, removed)
     art.reject_reason = reject_reason(
@@ -221,10 +224,9 @@ def _extract_tree(
     if byline is None and body.box is not None and lines and lines[-1] == styled_byline(body.box):
         byline, lines = lines[-1], lines[:-1]
     art.author, decisions["author"] = pick_author(byline, base.author)
-    lines, art.lead, how = with_lead(
-        lines, title_el, [clean_line(x) for x in known_lead if x.strip()]
-    )
-    if art.lead:
-        decisions["lead"] = how
+    if day_first:
+        known = [clean_line(x) for x in known_lead if x.strip()]
+        lines, art.lead, how = with_lead(lines, title_el, known)
+        decisions["lead"] = how or "none"
     art.title, art.text, art.is_article = title, "\n".join(lines), art.reject_reason is None
     return art

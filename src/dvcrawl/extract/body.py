@@ -25,6 +25,9 @@ from dvcrawl.profiles import Profile
 _WORD = re.compile(r"\w+")
 # A family container must hold at least this share of trafilatura's word 4-grams.
 _CONTAINER_AGREES = 0.6
+# Outside Vietnam a container must hold nearly all of trafilatura's text, and not much more.
+_STRICT_AGREES = 0.95
+_STRICT_GROWTH = 1.2
 # trafilatura's paragraphs widened to their container must all survive (tokenisation slack).
 _WIDENING_KEEPS = 0.95
 # A container with less text than this is a wrong match (an empty rich-text field).
@@ -104,6 +107,19 @@ def _container(
     return None
 
 
+def _container_wins(base: list[str], lines: list[str], strict: bool) -> bool:
+    """Does the family's container beat trafilatura's text? It must keep most of that text;
+    ``strict`` (pages outside Vietnam, where the families' rules were not made) it must keep
+    nearly all of it and add little."""
+    size = sum(map(len, base))
+    if size < MIN_BODY_CHARS:
+        return not strict
+    if not strict:
+        return coverage(base, lines) >= _CONTAINER_AGREES
+    grown = sum(map(len, lines)) <= _STRICT_GROWTH * size
+    return grown and coverage(base, lines) >= _STRICT_AGREES
+
+
 def _snippet(lines: list[str]) -> str:
     return " ".join(" ".join(lines).split())[:_SNIPPET]
 
@@ -115,8 +131,14 @@ def choose_body(
     selectors: tuple[str | None, tuple[str, ...]],
     removed: list[tuple[str, str]],
     lead_of,
+    widen: bool,
 ) -> Body:
-    """The body lines for the page (see the module doc for who wins when)."""
+    """The body lines for the page (see the module doc for who wins when).
+
+    ``widen`` (Vietnamese pages, for which these rules were made): trafilatura's paragraphs may
+    be widened to their container, and a family container needs only to keep most of
+    trafilatura's text. Measured on pages elsewhere, both add captions and share lines.
+    """
     content_selector, excludes = selectors
     pruned = deepcopy(tree)
     found = _container(pruned, profile, content_selector)
@@ -124,14 +146,13 @@ def choose_body(
         box, how = found
         prune(pruned, box, profile, excludes)
         lines = block_lines(box) + trailer_lines(box, is_tail_line)
-        short = sum(map(len, base.lines)) < MIN_BODY_CHARS
-        if how.startswith("source") or short or coverage(base.lines, lines) >= _CONTAINER_AGREES:
+        if how.startswith("source") or _container_wins(base.lines, lines, strict=not widen):
             return Body(lead_of(pruned, box) + lines, how, box, box)
         removed.append((_snippet(lines), f"{how} container ignored: it misses trafilatura's text"))
     else:
         prune(pruned, None, profile, excludes)
     unwrap_layout_tables(pruned)
-    box = container_of(pruned, base.lines)
+    box = container_of(pruned, base.lines) if widen else None
     if box is not None:
         lines = block_lines(box) + trailer_lines(box, is_tail_line)
         if coverage(base.lines, lines) >= _WIDENING_KEEPS:

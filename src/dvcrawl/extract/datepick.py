@@ -125,11 +125,7 @@ def _line_date(
     text, el = lines[i]
     if len(text) > _MAX_DATE_LINE or _in_furniture(el, title_el, below):
         return None
-    if (
-        _BRACKETED.match(text)
-        and el.getparent() is not None
-        and el.getparent().find(".//a") is not None
-    ):
+    if _BRACKETED.match(text) and _links_nearby(el):
         return None  # "Headline (25/12/2024)": another story's date
     if i > 0 and _UPDATED.search(fold(lines[i - 1][0][-20:])):
         return None  # "Cập nhật:" label in its own span before the date
@@ -190,22 +186,30 @@ def find_date(
         found = (near, f"{found[1]}+header-block")  # same day; the page also prints the time
     if found is None:
         guess = parse_iso(fallback or "")
-        if guess and day_first and _is_date_bar(tree, guess[:10]):
+        if guess and day_first and _not_the_articles(tree, guess[:10]):
             guess = None
         return (guess, "htmldate-fallback", True) if guess else (None, None, False)
     return found[0], found[1], is_doubtful(found[0])
 
 
-def _is_date_bar(tree: HtmlElement, day: str) -> bool:
-    """Is ``day`` today (the day of fetching) or printed in the page's header/nav furniture?
+def _not_the_articles(tree: HtmlElement, day: str) -> bool:
+    """Is ``day`` today (the day of fetching), or printed in the page's header/nav furniture or
+    by a headline link of another story?
 
-    htmldate reads the whole page, the current-date bar included; its guess is then the bar.
+    htmldate reads the whole page, date bar and lists of other stories included.
     """
     if day == datetime.now(VN_TZ).date().isoformat():
         return True
     for text, el in _lines(tree):
-        if len(text) <= _MAX_DATE_LINE and _in_furniture(el, None):
-            found = parse_vn(text)
-            if found and found.value.startswith(day):
-                return True
+        if len(text) > _MAX_DATE_LINE or not (found := parse_vn(text)) or found.value[:10] != day:
+            continue
+        teaser = _BRACKETED.match(text) or any(a.tag == "li" for a in el.iterancestors())
+        if _in_furniture(el, None) or (teaser and _links_nearby(el)):
+            return True
     return False
+
+
+def _links_nearby(el: HtmlElement) -> bool:
+    """A link in ``el`` or beside it: the headline a teaser date goes with."""
+    parent = el.getparent()
+    return el.tag == "a" or (parent is not None and parent.find(".//a") is not None)

@@ -36,6 +36,8 @@ def _is_lead(el: HtmlElement, after_title: bool) -> bool:
         return False
     if not (_LEAD_HINT.search(hint_of(el)) or (after_title and el.tag == "h2")):
         return False
+    if el.find(".//script") is not None or el.find(".//style") is not None:
+        return False
     text = el.text_content().strip()
     if not _MIN_LEAD <= len(text) <= _MAX_LEAD:
         return False

@@ -7,16 +7,12 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
-from dvcrawl.textnorm import nfc, normalize_for_compare
+from dvcrawl.textnorm import nfc, normalize_for_compare, strip_invisible
 
 # <meta charset="windows-1258"> or content="text/html; charset=cp1258" in the first bytes.
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
 # Signatures of files that are not HTML: PDF, ZIP/Office, PNG, GIF, JPEG, Word 97.
 _BINARY_MAGIC = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\xd0\xcf\x11\xe0")
-# Invisible characters that break words and search when left in text: soft hyphen, zero-width
-# space, word joiner and invisible operators, BOM, left-to-right/right-to-left marks and the bidi
-# embedding/isolate controls. (ZWJ/ZWNJ stay: they shape emoji and some scripts.)
-_INVISIBLE = re.compile("[\u00ad\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 # charset=... in an HTTP Content-Type header.
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_\-:.]+)", re.I)
 # A page is "UTF-8 but for a few bad bytes" when at most this many of its non-ASCII characters
@@ -34,11 +30,6 @@ def looks_binary(data: bytes) -> bool:
     if head.startswith(_BINARY_MAGIC):
         return True
     return b"\x00" in head
-
-
-def strip_invisible(text: str) -> str:
-    """``text`` without soft hyphens, zero-width and bidi control characters."""
-    return _INVISIBLE.sub("", text)
 
 
 def header_charset(content_type: str | bytes | None) -> str | None:
