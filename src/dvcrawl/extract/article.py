@@ -26,9 +26,9 @@ from dvcrawl.extract.datepick import find_date
 from dvcrawl.extract.dates import parse_iso
 from dvcrawl.extract.generic import lead_lines, styled_byline
 from dvcrawl.extract.lead import with_lead
-from dvcrawl.extract.lines import clean_lines
+from dvcrawl.extract.lines import clean_lines, drop_link_lists
 from dvcrawl.extract.people import pick_author
-from dvcrawl.extract.reject import reject_reason
+from dvcrawl.extract.reject import reject_reason, teaser_keys
 from dvcrawl.extract.text import (
     clean_line,
     decode_html,
@@ -36,13 +36,14 @@ from dvcrawl.extract.text import (
     looks_binary,
     looks_vietnamese,
 )
-from dvcrawl.extract.title import find_title
+from dvcrawl.extract.title import find_title, host_label
 from dvcrawl.profiles import Profile, by_name, detect
 from dvcrawl.textnorm import nfc, strip_invisible
 
 log = logging.getLogger(__name__)
 
 _CANONICAL = CSSSelector("link[rel='canonical']")
+_SITE_NAME = CSSSelector("meta[property='og:site_name']")
 # '<?xml version="1.0" encoding="utf-8"?>' at the top of XHTML pages (and a BOM before it).
 _XML_DECLARATION = re.compile(r"^\ufeff?\s*<\?xml[^>]*\?>")
 # Parsed as trafilatura parses (comments and processing instructions dropped): a comment in
@@ -217,13 +218,14 @@ def _extract_tree(
     body = choose_body(tree, base, profile, selectors, removed, lead_of, widen=day_first)
     decisions["body"] = body.how
     cleaned = clean_lines(body.lines, title, caps, removed)
-    art.reject_reason = reject_reason(
-        tree, body.scope if body.scope is not None else tree, title, cleaned
-    )
+    scope = body.scope if body.scope is not None else tree
+    art.reject_reason = reject_reason(tree, scope, title, cleaned)
+    cleaned = drop_link_lists(cleaned, teaser_keys(tree), removed)  # after: listings need them
     lines, byline, art.credit = split_tail(cleaned)
     if byline is None and body.box is not None and lines and lines[-1] == styled_byline(body.box):
         byline, lines = lines[-1], lines[:-1]
-    art.author, decisions["author"] = pick_author(byline, base.author)
+    site = next((el.get("content") or "" for el in _SITE_NAME(tree)), "")
+    art.author, decisions["author"] = pick_author(byline, base.author, site, host_label(url))
     if day_first:
         known = [clean_line(x) for x in known_lead if x.strip()]
         lines, art.lead, how = with_lead(lines, title_el, known)

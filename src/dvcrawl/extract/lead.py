@@ -31,7 +31,7 @@ _EARLY_LINES = 3
 _FURNITURE = {"nav", "aside", "footer", "a", "li"}
 
 
-def _is_lead(el: HtmlElement, after_title: bool) -> bool:
+def _is_lead(el: HtmlElement, after_title: bool, title_el: HtmlElement) -> bool:
     if not isinstance(el.tag, str) or el.tag in _FURNITURE:
         return False
     if not (_LEAD_HINT.search(hint_of(el)) or (after_title and el.tag == "h2")):
@@ -43,8 +43,18 @@ def _is_lead(el: HtmlElement, after_title: bool) -> bool:
         return False
     linked = sum(len(a.text_content()) for a in el.iter("a"))
     return linked < len(text) / 2 and not any(
-        anc.tag in _FURNITURE or PAGE_HINT.search(hint_of(anc)) for anc in el.iterancestors()
+        anc.tag in _FURNITURE or PAGE_HINT.search(hint_of(anc)) for anc in _own(el, title_el)
     )
+
+
+def _own(el: HtmlElement, title_el: HtmlElement):
+    """The ancestors of ``el`` that do not also hold the title: whatever class a block holding
+    both has ("sidebar-1" on one national paper), it is the article's, not furniture."""
+    shared = set(title_el.iterancestors())
+    for anc in el.iterancestors():
+        if anc in shared:
+            return
+        yield anc
 
 
 def _candidate(title_el: HtmlElement) -> HtmlElement | None:
@@ -52,7 +62,7 @@ def _candidate(title_el: HtmlElement) -> HtmlElement | None:
     for i, el in enumerate(_following(title_el)):
         if i >= _AFTER_TITLE:
             break
-        if _is_lead(el, after_title=i < 8):
+        if _is_lead(el, i < 8, title_el):
             return el
     return None
 

@@ -94,3 +94,29 @@ def clean_lines(
     if removed is not None:
         removed.extend((x[:120], why) for x, why in dropped)
     return [x for x in out[:cut] if key(x) not in TAIL_HEADINGS]
+
+
+# A run of at least this many lines that are each a headline link is a list of other stories.
+_LINK_RUN = 3
+_BULLET = re.compile(r"^[-•*·]\s*")
+
+
+def drop_link_lists(
+    lines: list[str], headlines: set[str], removed: list[tuple[str, str]]
+) -> list[str]:
+    """``lines`` without runs of other stories' headlines ("- Giao dịch ... tháng 2/2026" three
+    times or more in a row): prose is never a run of whole link texts."""
+    linked = [key(_BULLET.sub("", x)) in headlines for x in lines]
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and linked[j]:
+            j += 1
+        if j - i >= _LINK_RUN:
+            removed.extend((x[:120], "list of other stories") for x in lines[i:j])
+            i = j
+            continue
+        out.append(lines[i])
+        i += 1
+    return out

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from dvcrawl.extract.byline import LABELLED
+from dvcrawl.extract.title import names_site
 
 # Words of headings and widgets, never of a person's name (casefolded).
 _HEADING_WORDS = frozenset(
@@ -74,6 +75,8 @@ _HEADING_WORDS = frozenset(
 # Bylines are short; a longer "author" is a paragraph picked up by mistake.
 _MAX_AUTHOR = 120
 _URL = re.compile(r"https?://|www\.|@\w+\.\w")
+# A publisher's domain spelled out as its name: "VCCorp vn", "NLD COM VN", "Example.com".
+_DOMAIN_WORDS = re.compile(r"(?:\b|\.)(?:vn|com|net|org)$", re.I)
 
 
 def reads_like_name(text: str | None) -> bool:
@@ -90,10 +93,22 @@ def reads_like_name(text: str | None) -> bool:
     return headings * 2 < len(words)
 
 
-def pick_author(byline: str | None, found: str | None) -> tuple[str | None, str]:
-    """(author, how): the story's own byline first, then trafilatura's, else none."""
+def _people(found: str | None, site: str, host: str) -> str | None:
+    """trafilatura's "A; B" author list without the parts that name a site or publisher
+    ("Dân Trí; Tri Túc", "Dương Ngọc; VCCorp vn", "NLD COM VN")."""
+    parts = [" ".join(p.split()) for p in (found or "").split(";")]
+    kept = [p for p in parts if p and not _DOMAIN_WORDS.search(p) and not names_site(p, site, host)]
+    return "; ".join(kept) or None
+
+
+def pick_author(
+    byline: str | None, found: str | None, site: str = "", host: str = ""
+) -> tuple[str | None, str]:
+    """(author, how): the story's own byline first, then trafilatura's (less the parts that
+    name the site: ``site`` is og:site_name, ``host`` the host's words), else none."""
     if reads_like_name(byline):
         return " ".join(byline.split()), "byline after the story"
-    if reads_like_name(found):
-        return " ".join(found.split()), "trafilatura"
+    people = _people(found, site, host)
+    if reads_like_name(people):
+        return people, "trafilatura"
     return None, "none"

@@ -38,7 +38,8 @@ _CHARS_PER_TEASER = 200
 _TEASER_CHARS = 20
 
 
-def _teaser_keys(tree: HtmlElement) -> set[str]:
+def teaser_keys(tree: HtmlElement) -> set[str]:
+    """Keys of the link texts long enough to be headlines of other stories."""
     keys = set()
     for a in _ANCHORS(tree):
         text = a.text_content()
@@ -80,7 +81,7 @@ def reject_reason(
             return "error-page"
         if _PASSWORD(original) and (body_chars < MIN_BODY_CHARS or _LOGIN.search(head)):
             return "login-wall"
-    if _is_listing(_teaser_keys(scope), lines, body_chars):
+    if _is_listing(teaser_keys(scope), lines, body_chars):
         return "listing"
     if body_chars < MIN_BODY_CHARS:
         return "empty"

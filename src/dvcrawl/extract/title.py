@@ -79,12 +79,12 @@ def strip_suffix(title: str, site_name: str = "", host: str = "") -> str:
         if not m:
             break
         tail = m.group("tail").strip()
-        if _looks_like_site(tail) or _names_site(tail, site_name, host):
+        if _looks_like_site(tail) or names_site(tail, site_name, host):
             title = title[: m.start()].rstrip()
         else:
             break
     m = _PREFIX.match(title)
-    if m and _names_site(m.group("head"), site_name, host) and len(title) - m.end() >= _MIN_TITLE:
+    if m and names_site(m.group("head"), site_name, host) and len(title) - m.end() >= _MIN_TITLE:
         title = title[m.end() :].lstrip()
     return title
 
@@ -100,7 +100,7 @@ def host_label(url: str) -> str:
     return _squash_fold(max(labels, key=len)) if labels else ""
 
 
-def _names_site(text: str, site_name: str, host: str) -> bool:
+def names_site(text: str, site_name: str, host: str) -> bool:
     """Does ``text`` name the site: its og:site_name, or its host's words?"""
     if site_name and key(text) == key(site_name):
         return True
