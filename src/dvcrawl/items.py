@@ -20,6 +20,7 @@ class ArticleRecord:
     published: str | None = None
     author: str | None = None
     credit: str | None = None
+    lead: str | None = None  # the sapo set apart; ``text`` starts with it
     date_method: str | None = None
     date_doubtful: bool = False
     aliases: list[str] = field(default_factory=list)

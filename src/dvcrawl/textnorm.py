@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["canonical_tone", "fold", "nfc", "normalize_for_compare"]
+__all__ = ["canonical_tone", "fold", "nfc", "normalize_for_compare", "strip_invisible"]
 
 # Combining tone marks (sắc, huyền, hỏi, ngã, nặng) in decomposed form.
 _TONES = "\u0301\u0300\u0309\u0303\u0323"
@@ -21,6 +21,10 @@ _TONES = "\u0301\u0300\u0309\u0303\u0323"
 _NEW_TONE = re.compile(
     rf"(?<![qQ])([oO][aAeE]|[uU][yY])([{_TONES}])(?![a-zA-Z\u0300-\u036f])",
 )
+# Invisible characters that break words and search when left in text: soft hyphen, zero-width
+# space, word joiner and invisible operators, BOM, left-to-right/right-to-left marks and the bidi
+# embedding/isolate controls. (ZWJ/ZWNJ stay: they shape emoji and some scripts.)
+_INVISIBLE = re.compile("[\u00ad\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 # Runs of whitespace, including non-breaking and zero-width spaces common on portals.
 _WS = re.compile(r"[\s\u00a0\u200b\ufeff]+")
 
@@ -28,6 +32,12 @@ _WS = re.compile(r"[\s\u00a0\u200b\ufeff]+")
 def nfc(s: str) -> str:
     """Compose ``s`` to Unicode NFC (pages typed in decomposed form are common)."""
     return unicodedata.normalize("NFC", s)
+
+
+def strip_invisible(s: str) -> str:
+    """``s`` without soft hyphens, zero-width and bidi control characters: invisible, they
+    still split words for search, dedupe and comparison."""
+    return _INVISIBLE.sub("", s)
 
 
 def canonical_tone(s: str) -> str:

@@ -10,6 +10,7 @@ from dvcrawl.profiles.base import Profile
 PROFILE = Profile(
     name="dcs",
     hosts=(".dcs.vn",),
+    vietnamese=True,  # "post-detail" alone is a common class name elsewhere
     markers=(".post-detail", ".PostDetail", "a[href*='/Trang-chu/post/']"),
     title=(".post-detail h1", ".PostDetail h1", ".post-title", ".PostTitle", "h1.title"),
     date=(".post-date", ".PostDate", ".post-detail .date", ".post-time", ".ngay-dang"),

@@ -8,10 +8,13 @@ from dvcrawl.profiles.base import Profile
 
 PROFILE = Profile(
     name="wordpress",
+    # Evidence of WordPress itself, not theme class names ("entry-content" is everywhere).
     markers=(
-        ".entry-content",
-        ".td-post-content",
-        "link[href*='wp-content']",
+        "link[href*='/wp-content/']",
+        "script[src*='/wp-content/']",
+        "link[href*='/wp-includes/']",
+        "script[src*='/wp-includes/']",
+        "link[rel='https://api.w.org/']",
         "meta[name='generator'][content^='WordPress']",
     ),
     title=("h1.entry-title", "h1.post-title", ".entry-header h1", "h1.tdb-title-text"),

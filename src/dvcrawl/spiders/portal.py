@@ -41,7 +41,7 @@ MAX_REDIRECTS = 5  # an article address moved more often than this is a loop
 
 # What an ArticleRecord takes over from an ExtractedArticle.
 _EXTRACTED = (
-    "title", "text", "published", "author", "credit", "date_method", "date_doubtful",
+    "title", "text", "published", "author", "credit", "date_method", "date_doubtful", "lead",
 )  # fmt: skip
 
 
@@ -294,6 +294,7 @@ class PortalSpider(FrontierHooks, scrapy.Spider):
             content_selector=self.source.content_selector,
             exclude_selectors=self.source.exclude_selectors,
             profile=self.source.profile,
+            content_type=response.headers.get("Content-Type"),
         )
         if not art.is_article:
             yield self.record_for(response, art, reject=art.reject_reason or "not-article")

@@ -111,6 +111,7 @@ def _row_values(record: ArticleRecord, url: str, digest: str) -> dict:
         "text": record.text,
         "author": record.author,
         "credit": record.credit,
+        "lead": record.lead,
         "published": record.published,
         "published_at": published_at_utc(record.published),
         "date_method": record.date_method,

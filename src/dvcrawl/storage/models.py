@@ -59,6 +59,7 @@ class Article(Base):
     text: Mapped[str] = mapped_column(Text, default="")
     author: Mapped[str | None] = mapped_column(Text)
     credit: Mapped[str | None] = mapped_column(Text)  # "Theo: <source>" kept apart from the body
+    lead: Mapped[str | None] = mapped_column(Text)  # the sapo; ``text`` starts with it
     # Contract form: "2022-12-27T22:37:00+07:00" or "2022-01-06".
     published: Mapped[str | None] = mapped_column(String(40))
     published_at: Mapped[datetime | None] = mapped_column(DateTime)  # naive UTC, for ordering
