@@ -13,12 +13,17 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
 
+from dvcrawl.articleid import IdentityLearner, Resolution, Verdict
 from dvcrawl.crawlstate import LISTING, PAGE, CrawlState
 from dvcrawl.extract import extract_article
 from dvcrawl.items import ArticleRecord
-from dvcrawl.linkclass import LinkKind, classify_link
+from dvcrawl.linkclass import LinkKind, classify_link, listing_key
+from dvcrawl.profiles import Profile, by_name, detect
+from dvcrawl.profiles.urlrules import GENERIC
 from dvcrawl.sources import Source
 from dvcrawl.urls import accept_canonical_link, canonicalize
 
@@ -36,6 +41,7 @@ ARTICLE_PRIORITY = 10  # articles first: the frontier stays small and results ar
 ROOT_STATUSES = [304, *range(400, 600)]
 REDIRECT_STATUSES = [301, 302, 303, 307, 308]
 MAX_REDIRECTS = 5  # an article address moved more often than this is a loop
+FAMILY_CHECKS = 10  # listing pages looked at for the CMS family before giving up (generic)
 
 
 # What an ArticleRecord takes over from an ExtractedArticle.
@@ -103,12 +109,25 @@ class PortalSpider(scrapy.Spider):
         self.allowed_domains = list(source.domains)
         self.start_urls = list(source.start_urls)
         self.requested: set[str] = set()  # canonical URLs asked for in this run
-        self.listing_paths: set[tuple[str, str]] = set()  # (host, path) of listings asked for
+        self.listing_keys: set[str] = set()  # listings asked for, presentation parameters off
+        self.profile: Profile | None = by_name(source.profile) if source.profile else None
+        self.family_checks = 0
+        self.identity = IdentityLearner(self.profile.urls if self.profile else GENERIC)
+        self.waiting: dict[str, tuple[str, int]] = {}  # article URL -> (href, depth), deferred
+        self.aliased: set[str] = set()  # article URLs not fetched: their id named a known one
+        self.produced: set[str] = set()  # linked URLs whose record has been made
+        self.pending_aliases: dict[str, list[str]] = {}  # first URL -> aliases found meanwhile
         self.patterns = {
             "article_pattern": _compile(source.article_url_pattern),
             "listing_pattern": _compile(source.listing_url_pattern),
             "deny_pattern": _compile(source.deny_url_pattern),
         }
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.release_waiting, signal=signals.spider_idle)
+        return spider
 
     async def start(self):
         for request in self.initial_requests():
@@ -119,7 +138,7 @@ class PortalSpider(scrapy.Spider):
         return [
             self.listing_request(url, depth=0, root=True)
             for url in dict.fromkeys([*self.start_urls, *self.state.watched_listings()])
-            if self.first_request(canonicalize(url) or url)
+            if self.first_listing(canonicalize(url) or url)
         ]
 
     def on_site(self, url: str) -> bool:
@@ -127,10 +146,17 @@ class PortalSpider(scrapy.Spider):
         host = urlsplit(url).hostname or ""
         return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
 
-    def is_listing_variant(self, url: str) -> bool:
-        """``?view=grid``, ``?sort=new``: the same listing shown another way, not new news."""
-        parts = urlsplit(url)
-        return bool(parts.query) and (parts.netloc, parts.path.rstrip("/")) in self.listing_paths
+    def first_listing(self, url: str) -> bool:
+        """A listing not yet asked for in this run, also not sorted or drawn another way.
+
+        ``?cat=1`` and ``?cat=2`` are two listings; ``?cat=1&sort=new`` is ``?cat=1`` again
+        (``linkclass.listing_key``).
+        """
+        key = listing_key(url)
+        if key in self.listing_keys or not self.first_request(url):
+            return False
+        self.listing_keys.add(key)
+        return True
 
     def first_request(self, canonical: str) -> bool:
         """True the first time a canonical URL is asked for in this run (one fetch per page)."""
@@ -146,8 +172,6 @@ class PortalSpider(scrapy.Spider):
     def listing_request(
         self, url: str, depth: int, root: bool = False, page: bool = False
     ) -> scrapy.Request:
-        parts = urlsplit(url)
-        self.listing_paths.add((parts.netloc, parts.path.rstrip("/")))
         meta = {"dv_depth": depth, "dv_root": root, "dv_page": page}
         if root:
             # 304 and a start URL that now fails are ours to see; redirects are still followed.
@@ -192,7 +216,22 @@ class PortalSpider(scrapy.Spider):
         if response.status >= 400 or not isinstance(response, TextResponse):
             stats.inc_value(f"dvcrawl/listing_failed/{response.status}")
             return
+        self.learn_family(response)
         yield from self.follow_links(response, meta.get("dv_depth", 0))
+
+    def learn_family(self, response: TextResponse) -> None:
+        """The source's CMS family from its first listings, so its URL rules apply."""
+        if self.profile is not None or self.family_checks >= FAMILY_CHECKS:
+            return
+        self.family_checks += 1
+        found = detect(response.selector.root, response.url)
+        if found is not None:
+            self.use_profile(found)
+
+    def use_profile(self, profile: Profile) -> None:
+        self.logger.info("%s: CMS family %s", self.source.id, profile.name)
+        self.profile = profile
+        self.identity.rules = profile.urls
 
     def follow_links(self, response: TextResponse, depth: int) -> Iterator[scrapy.Request]:
         """Queue unknown articles, new listings, and the next page if this one held news."""
@@ -202,28 +241,26 @@ class PortalSpider(scrapy.Spider):
             url = canonicalize(href)
             if url is None or not self.on_site(url):
                 continue
-            kind = classify_link(url, text, **self.patterns)
+            kind = classify_link(url, text, profile=self.profile, **self.patterns)
             if kind is LinkKind.ARTICLE:
                 articles += 1
                 if self.state.is_known_article(url) or self.state.seen_page(url):
                     self.crawler.stats.inc_value("dvcrawl/article_known_skipped")
                     continue
                 unknown += 1
-                if self.first_request(url):
-                    yield self.article_request(fetch_form(href, url), url, depth + 1)
+                yield from self.article_requests(href, url, depth + 1)
             elif kind is LinkKind.PAGINATION:
                 pages.append((href, url))
             elif (
                 kind is LinkKind.LISTING
                 and depth < self.max_depth
                 and not self.state.seen_page(url)
-                and not self.is_listing_variant(url)
-                and self.first_request(url)
+                and self.first_listing(url)
             ):
                 yield self.listing_request(fetch_form(href, url), depth + 1)
         if unknown:
             for linked, url in pages:
-                if self.first_request(url):
+                if self.first_listing(url):
                     yield self.listing_request(fetch_form(linked, url), depth, page=True)
         elif pages:
             self.crawler.stats.inc_value("dvcrawl/paging_stopped_known")
@@ -235,6 +272,59 @@ class PortalSpider(scrapy.Spider):
             len(pages),
         )
         self.remember_listing(response, articles)
+
+    # -- article identity (dvcrawl.articleid) ------------------------------------------------
+    def article_requests(self, href: str, url: str, depth: int) -> Iterator[scrapy.Request]:
+        """The request for an article link, unless its id names an article already asked for."""
+        if url in self.requested or url in self.waiting or url in self.aliased:
+            return
+        verdict, first = self.identity.decide(url)
+        if verdict is Verdict.SAME:
+            self.crawler.stats.inc_value("dvcrawl/article_same_id_skipped")
+            self.alias_of(url, first)
+        elif verdict is Verdict.DEFER:
+            self.waiting[url] = (href, depth)
+        elif self.first_request(url):
+            yield self.article_request(fetch_form(href, url), url, depth)
+
+    def alias_of(self, url: str, first: str) -> None:
+        """``url`` is the article first asked for as ``first``: store it as an alias."""
+        self.aliased.add(url)
+        if first in self.produced:
+            self.state.remember_alias(url, first, "identity")
+        else:
+            self.pending_aliases.setdefault(first, []).append(url)
+
+    def learn_identity(self, response: Response, record: ArticleRecord) -> Iterator:
+        """Tell the identity learner what this page was; act on what it concludes."""
+        linked = response.meta.get("dv_linked_as")
+        if linked is None:
+            return
+        looks = None if record.reject_reason else f"{record.title}\n{record.text[:300]}"
+        yield from self.resolve(self.identity.observe(linked, record.url, looks))
+
+    def resolve(self, resolution: Resolution) -> Iterator[scrapy.Request]:
+        for url, first in resolution.aliases:
+            self.waiting.pop(url, None)
+            self.crawler.stats.inc_value("dvcrawl/article_same_id_skipped")
+            self.alias_of(url, first)
+        for url in resolution.fetch:
+            href, depth = self.waiting.pop(url, (url, 1))
+            if self.first_request(url):
+                yield self.article_request(fetch_form(href, url), url, depth)
+
+    def release_waiting(self) -> None:
+        """Nothing else to do, yet articles wait for a verdict that cannot come: fetch them."""
+        requests = list(self.resolve(Resolution(fetch=self.identity.release_all())))
+        for request in requests:
+            self.crawler.engine.crawl(request)
+        if requests:
+            raise DontCloseSpider
+
+    def take_aliases(self, linked: list[str]) -> list[str]:
+        """Aliases found for these URLs while their page was on its way."""
+        self.produced.update(linked)
+        return [a for url in linked for a in self.pending_aliases.pop(url, ())]
 
     def remember_listing(self, response: TextResponse, articles: int) -> None:
         """Watch a listing (with its validators) from now on; remember dead ends as such.
@@ -286,15 +376,20 @@ class PortalSpider(scrapy.Spider):
             exclude_selectors=self.source.exclude_selectors,
             profile=self.source.profile,
         )
+        if self.profile is None and art.family:
+            self.use_profile(by_name(art.family))
         if not art.is_article:
-            yield self.record_for(response, art, reject=art.reject_reason or "not-article")
+            record = self.record_for(response, art, reject=art.reject_reason or "not-article")
+            yield record
             if art.reject_reason == "listing":
                 yield from self.follow_links(response, response.meta.get("dv_depth", 1))
             else:
                 self.state.remember_page(canonicalize(response.url) or response.url, PAGE)
-            return
-        self.crawler.stats.inc_value("dvcrawl/articles_seen")
-        yield self.record_for(response, art)
+        else:
+            self.crawler.stats.inc_value("dvcrawl/articles_seen")
+            record = self.record_for(response, art)
+            yield record
+        yield from self.learn_identity(response, record)
 
     def record_for(self, response: Response, art, reject: str | None = None) -> ArticleRecord:
         """The record of an article page: canonical URL plus every URL that led to it."""
@@ -307,9 +402,11 @@ class PortalSpider(scrapy.Spider):
             *response.meta.get("dv_aliases", ()),
             *response.meta.get("redirect_urls", ()),
         ]
-        aliases = [a for a in (canonicalize(u) for u in seen if u) if a and a != canonical]
+        linked = [a for a in (canonicalize(u) for u in seen if u) if a]
+        aliases = [a for a in [*linked, *self.take_aliases(linked)] if a != canonical]
         if page_url != canonical:
             aliases.append(page_url)
+            self.requested.add(canonical)  # a later link to the canonical URL is this page
         extracted = {name: getattr(art, name) for name in _EXTRACTED} if art is not None else {}
         return ArticleRecord(
             url=canonical,
