@@ -118,7 +118,10 @@ def test_query_string_listings_are_listings_of_their_own(url):
         ("https://x.vn/danh-muc.aspx?cat=3&sort=new", "https://x.vn/danh-muc.aspx?cat=3"),
         ("https://x.vn/dan-van?view=grid", "https://x.vn/dan-van"),
         ("https://x.vn/dan-van?filter_type=1&orderby=date", "https://x.vn/dan-van"),
-        ("https://x.vn/tin.aspx?CategoryID=12&sessionid=ab12", "https://x.vn/tin.aspx?CategoryID=12"),
+        (
+            "https://x.vn/tin.aspx?CategoryID=12&sessionid=ab12",
+            "https://x.vn/tin.aspx?CategoryID=12",
+        ),
     ],
 )
 def test_presentation_parameters_make_a_variant(variant, base):
