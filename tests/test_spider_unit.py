@@ -42,7 +42,7 @@ def article_html(title: str, body: str = BODY, canonical: str | None = None) -> 
 def make_spider(sqlite_url):
     def make(**source_keys) -> PortalSpider:
         source = Source(id="cong", name="Cổng", start_urls=(SITE + "/",), **source_keys)
-        crawler = get_crawler(PortalSpider)
+        crawler = get_crawler(PortalSpider, {"DVCRAWL_EXTRACT_WORKERS": 0})  # pool: test_workpool
         state = CrawlState(open_database(sqlite_url), source.id)
         return PortalSpider.from_crawler(crawler, source=source, state=state)
 
@@ -179,3 +179,15 @@ def test_canonical_with_the_same_id_teaches_identity(make_spider):
     canonical = f"{SITE}/Home/701/bai-viet-hoi-nghi"
     list(spider.parse_article(article_page(request, headline(701), canonical=canonical)))
     assert spider.identity.kinds["id"].holds is True
+
+
+def test_og_url_counts_as_the_canonical_link(make_spider):
+    spider = make_spider()
+    linked = f"{SITE}/Home/Kinh-te/702/bai-viet"
+    request = spider.article_request(linked, linked, 1)
+    page = article_html(headline(702)).replace(
+        b"</head>", f'<meta property="og:url" content="{SITE}/bai-viet-702"></head>'.encode()
+    )
+    response = HtmlResponse(linked, body=page, request=request, encoding="utf-8")
+    (record,) = records_of(spider.parse_article(response))
+    assert record.url == f"{SITE}/bai-viet-702" and linked in record.aliases

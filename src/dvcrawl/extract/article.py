@@ -34,7 +34,8 @@ from dvcrawl.extract.title import find_title
 from dvcrawl.profiles import Profile, by_name, detect
 from dvcrawl.textnorm import nfc
 
-_CANONICAL = CSSSelector("link[rel='canonical']")
+# The page's own address: rel=canonical, else OpenGraph's og:url (many CMS themes set only that).
+_CANONICAL = (CSSSelector("link[rel='canonical']"), CSSSelector("meta[property='og:url']"))
 # '<?xml version="1.0" encoding="utf-8"?>' at the top of XHTML pages (and a BOM before it).
 _XML_DECLARATION = re.compile(r"^\ufeff?\s*<\?xml[^>]*\?>")
 # A container with less text than this is a wrong match (an empty rich-text field).
@@ -149,7 +150,8 @@ def _extract_tree(
     profile = forced or detect(original, url)
     title, title_el = find_title(original, profile)
     caps = captions(original)
-    canonical = next((el.get("href") for el in _CANONICAL(original) if el.get("href")), None)
+    own = (el.get("href") or el.get("content") for sel in _CANONICAL for el in sel(original))
+    canonical = next((href for href in own if href), None)
     body = _container(tree, profile, content_selector)
     prune(tree, body, profile, exclude_selectors)
     published, method, doubtful = find_date(original, title_el, profile, pruned=tree)

@@ -10,22 +10,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
 
-from dvcrawl.articleid import IdentityLearner, Resolution, Verdict
 from dvcrawl.crawlstate import LISTING, PAGE, CrawlState
 from dvcrawl.extract import extract_article
 from dvcrawl.items import ArticleRecord
 from dvcrawl.linkclass import LinkKind, classify_link, listing_key
-from dvcrawl.profiles import Profile, by_name, detect
-from dvcrawl.profiles.urlrules import GENERIC
 from dvcrawl.sources import Source
-from dvcrawl.urls import accept_canonical_link, canonicalize
+from dvcrawl.spiders.learning import PortalLearning
+from dvcrawl.spiders.offload import OffloadMixin
+from dvcrawl.urls import accept_canonical_link, canonicalize, fetch_form
+from dvcrawl.workpool import PageAnalysis, PagePool
 
 # Links to files, not pages: never fetched as listings or articles.
 _FILE_LINK = re.compile(
@@ -41,7 +40,6 @@ ARTICLE_PRIORITY = 10  # articles first: the frontier stays small and results ar
 ROOT_STATUSES = [304, *range(400, 600)]
 REDIRECT_STATUSES = [301, 302, 303, 307, 308]
 MAX_REDIRECTS = 5  # an article address moved more often than this is a loop
-FAMILY_CHECKS = 10  # listing pages looked at for the CMS family before giving up (generic)
 
 
 # What an ArticleRecord takes over from an ExtractedArticle.
@@ -52,19 +50,6 @@ _EXTRACTED = (
 
 def _compile(pattern: str | None) -> re.Pattern[str] | None:
     return re.compile(pattern) if pattern else None
-
-
-def fetch_form(linked: str, canonical: str) -> str:
-    """The URL to request: the canonical one, but with the trailing slash the portal linked.
-
-    Canonical URLs drop a trailing slash (one stored row for ``/a`` and ``/a/``); some servers
-    answer only the linked spelling, so that is the one fetched.
-    """
-    if urlsplit(linked).path.endswith("/"):
-        parts = urlsplit(canonical)
-        if not parts.path.endswith("/"):
-            return urlunsplit(parts._replace(path=parts.path + "/"))
-    return canonical
 
 
 def page_links(response: TextResponse) -> Iterator[tuple[str, str]]:
@@ -88,7 +73,7 @@ def page_links(response: TextResponse) -> Iterator[tuple[str, str]]:
     yield from texts.items()
 
 
-class PortalSpider(scrapy.Spider):
+class PortalSpider(PortalLearning, OffloadMixin, scrapy.Spider):
     name = "portal"
 
     def __init__(
@@ -110,13 +95,13 @@ class PortalSpider(scrapy.Spider):
         self.start_urls = list(source.start_urls)
         self.requested: set[str] = set()  # canonical URLs asked for in this run
         self.listing_keys: set[str] = set()  # listings asked for, presentation parameters off
-        self.profile: Profile | None = by_name(source.profile) if source.profile else None
-        self.family_checks = 0
-        self.identity = IdentityLearner(self.profile.urls if self.profile else GENERIC)
-        self.waiting: dict[str, tuple[str, int]] = {}  # article URL -> (href, depth), deferred
-        self.aliased: set[str] = set()  # article URLs not fetched: their id named a known one
-        self.produced: set[str] = set()  # linked URLs whose record has been made
-        self.pending_aliases: dict[str, list[str]] = {}  # first URL -> aliases found meanwhile
+        self.init_learning(source.profile)
+        self.pool: PagePool | None = None  # worker processes for article pages (from_crawler)
+        self.extract_options = {
+            "content_selector": source.content_selector,
+            "exclude_selectors": source.exclude_selectors,
+            "profile": source.profile,
+        }
         self.patterns = {
             "article_pattern": _compile(source.article_url_pattern),
             "listing_pattern": _compile(source.listing_url_pattern),
@@ -127,6 +112,7 @@ class PortalSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.release_waiting, signal=signals.spider_idle)
+        spider.open_pool(crawler)
         return spider
 
     async def start(self):
@@ -191,7 +177,7 @@ class PortalSpider(scrapy.Spider):
         # target was already fetched is still remembered, mapped, and never fetched again.
         return scrapy.Request(
             url,
-            callback=self.parse_article,
+            callback=self.parse_article_pooled if self.pool is not None else self.parse_article,
             meta={
                 "dv_depth": depth,
                 "dv_linked_as": canonical,
@@ -218,20 +204,6 @@ class PortalSpider(scrapy.Spider):
             return
         self.learn_family(response)
         yield from self.follow_links(response, meta.get("dv_depth", 0))
-
-    def learn_family(self, response: TextResponse) -> None:
-        """The source's CMS family from its first listings, so its URL rules apply."""
-        if self.profile is not None or self.family_checks >= FAMILY_CHECKS:
-            return
-        self.family_checks += 1
-        found = detect(response.selector.root, response.url)
-        if found is not None:
-            self.use_profile(found)
-
-    def use_profile(self, profile: Profile) -> None:
-        self.logger.info("%s: CMS family %s", self.source.id, profile.name)
-        self.profile = profile
-        self.identity.rules = profile.urls
 
     def follow_links(self, response: TextResponse, depth: int) -> Iterator[scrapy.Request]:
         """Queue unknown articles, new listings, and the next page if this one held news."""
@@ -272,59 +244,6 @@ class PortalSpider(scrapy.Spider):
             len(pages),
         )
         self.remember_listing(response, articles)
-
-    # -- article identity (dvcrawl.articleid) ------------------------------------------------
-    def article_requests(self, href: str, url: str, depth: int) -> Iterator[scrapy.Request]:
-        """The request for an article link, unless its id names an article already asked for."""
-        if url in self.requested or url in self.waiting or url in self.aliased:
-            return
-        verdict, first = self.identity.decide(url)
-        if verdict is Verdict.SAME:
-            self.crawler.stats.inc_value("dvcrawl/article_same_id_skipped")
-            self.alias_of(url, first)
-        elif verdict is Verdict.DEFER:
-            self.waiting[url] = (href, depth)
-        elif self.first_request(url):
-            yield self.article_request(fetch_form(href, url), url, depth)
-
-    def alias_of(self, url: str, first: str) -> None:
-        """``url`` is the article first asked for as ``first``: store it as an alias."""
-        self.aliased.add(url)
-        if first in self.produced:
-            self.state.remember_alias(url, first, "identity")
-        else:
-            self.pending_aliases.setdefault(first, []).append(url)
-
-    def learn_identity(self, response: Response, record: ArticleRecord) -> Iterator:
-        """Tell the identity learner what this page was; act on what it concludes."""
-        linked = response.meta.get("dv_linked_as")
-        if linked is None:
-            return
-        looks = None if record.reject_reason else f"{record.title}\n{record.text[:300]}"
-        yield from self.resolve(self.identity.observe(linked, record.url, looks))
-
-    def resolve(self, resolution: Resolution) -> Iterator[scrapy.Request]:
-        for url, first in resolution.aliases:
-            self.waiting.pop(url, None)
-            self.crawler.stats.inc_value("dvcrawl/article_same_id_skipped")
-            self.alias_of(url, first)
-        for url in resolution.fetch:
-            href, depth = self.waiting.pop(url, (url, 1))
-            if self.first_request(url):
-                yield self.article_request(fetch_form(href, url), url, depth)
-
-    def release_waiting(self) -> None:
-        """Nothing else to do, yet articles wait for a verdict that cannot come: fetch them."""
-        requests = list(self.resolve(Resolution(fetch=self.identity.release_all())))
-        for request in requests:
-            self.crawler.engine.crawl(request)
-        if requests:
-            raise DontCloseSpider
-
-    def take_aliases(self, linked: list[str]) -> list[str]:
-        """Aliases found for these URLs while their page was on its way."""
-        self.produced.update(linked)
-        return [a for url in linked for a in self.pending_aliases.pop(url, ())]
 
     def remember_listing(self, response: TextResponse, articles: int) -> None:
         """Watch a listing (with its validators) from now on; remember dead ends as such.
@@ -369,15 +288,13 @@ class PortalSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             yield self.record_for(response, None, reject="binary")
             return
-        art = extract_article(
-            response.body,
-            response.url,
-            content_selector=self.source.content_selector,
-            exclude_selectors=self.source.exclude_selectors,
-            profile=self.source.profile,
-        )
-        if self.profile is None and art.family:
-            self.use_profile(by_name(art.family))
+        art = extract_article(response.body, response.url, **self.extract_options)
+        yield from self.handle_article(response, PageAnalysis(art))
+
+    def handle_article(self, response: TextResponse, analysis: PageAnalysis) -> Iterator:
+        """The record of an analysed page, and what the page teaches about the portal."""
+        art = analysis.article
+        self.learn_family_from(art.family)
         if not art.is_article:
             record = self.record_for(response, art, reject=art.reject_reason or "not-article")
             yield record
@@ -388,6 +305,11 @@ class PortalSpider(scrapy.Spider):
         else:
             self.crawler.stats.inc_value("dvcrawl/articles_seen")
             record = self.record_for(response, art)
+            if analysis.relevance is not None:
+                record.relevant = analysis.relevance.relevant
+                record.relevance_score = analysis.relevance.score
+                record.relevance_terms = list(analysis.relevance.terms)
+                record.scored = True
             yield record
         yield from self.learn_identity(response, record)
 
