@@ -9,19 +9,22 @@ SciPy, ~70 MB more in every worker, which would break the crawl's 500 MB memory 
 - Workers are forked from a ``forkserver`` that has imported this module, never from the crawl
   process itself (forking a process with the reactor's threads running is unsafe), and are
   replaced after :data:`TASKS_PER_WORKER` pages, which bounds their memory.
-- A worker ignores SIGINT (the crawl process decides when to stop) and gets SIGTERM when its
-  parent, the forkserver, dies; the forkserver exits when the crawl process does, even after
-  ``kill -9``: no orphan processes.
+- A worker ignores SIGINT (the crawl process decides when to stop) and exits as soon as the
+  crawl process is gone, even after ``kill -9``: a watchdog thread waits on the crawl
+  process's pidfd. (The pool's own pipes cannot tell: each worker holds both ends of its task
+  queue, and the forkserver lives as long as any worker does.) With the workers gone, the
+  forkserver and multiprocessing's resource tracker exit too: no orphan processes.
 """
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import multiprocessing
 import os
+import select
 import signal
 import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 
@@ -31,7 +34,6 @@ from dvcrawl.relevance import Relevance, score_article
 log = logging.getLogger(__name__)
 
 TASKS_PER_WORKER = 500  # pages a worker analyses before it is replaced (memory stays flat)
-_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 @dataclass
@@ -56,13 +58,31 @@ def default_workers() -> int:
     return cores if (cores or 1) >= 2 else 0
 
 
-def _init_worker() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _wait_for_exit(pid: int) -> None:
+    """Return once process ``pid`` has ended (pidfd on Linux, else polling once a second)."""
     try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-    except (OSError, AttributeError):  # not Linux: the forkserver's exit still ends the pool
-        pass
+        fd = os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        fd = None
+    if fd is not None:
+        select.select([fd], [], [])
+        return
+    while True:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(1.0)
+
+
+def _watch_crawl(pid: int) -> None:
+    _wait_for_exit(pid)
+    os._exit(0)  # the crawl process is gone: nobody will ever read this worker's results
+
+
+def _init_worker(crawl_pid: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_watch_crawl, args=(crawl_pid,), daemon=True).start()
 
 
 class _SharedPool:
@@ -82,6 +102,7 @@ class _SharedPool:
                     max_workers=workers,
                     mp_context=context,
                     initializer=_init_worker,
+                    initargs=(os.getpid(),),
                     max_tasks_per_child=TASKS_PER_WORKER,
                 )
                 log.debug("extraction pool of %d worker processes", workers)
