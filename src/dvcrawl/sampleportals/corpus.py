@@ -199,8 +199,14 @@ def syndicate(
     )
 
 
-def build_corpus(specs: list[SiteSpec], seed: int, scale: int) -> dict[str, list[Article]]:
-    """Every site's articles, newest first, syndicated copies included."""
+def build_corpus(
+    specs: list[SiteSpec], seed: int, scale: int, varied: bool = False
+) -> dict[str, list[Article]]:
+    """Every site's articles, newest first, syndicated copies included.
+
+    ``varied`` adds edited copies and periodic-report look-alikes drawn from the seed
+    (copies.py); the default world leaves it off so its counts stay as tests know them.
+    """
     corpus = {spec.id: build_site(spec, seed, scale) for spec in specs}
     by_id = {spec.id: spec for spec in specs}
     rng = random.Random(f"{seed}:syndication")
@@ -216,4 +222,8 @@ def build_corpus(specs: list[SiteSpec], seed: int, scale: int) -> dict[str, list
         num = by_id[dst].first_num + ARTICLES_PER_SITE * scale + 1 + k
         corpus[dst].append(syndicate(original, by_id[dst], by_id[src].host, num, rng))
         corpus[dst].sort(key=lambda a: a.published, reverse=True)
+    if varied:
+        from dvcrawl.sampleportals.copies import add_variety  # copies.py imports this module
+
+        add_variety(corpus, specs, seed, scale)
     return corpus
