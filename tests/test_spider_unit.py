@@ -7,6 +7,8 @@ sample portals (test_crawl.py) test the whole; these pin each decision down.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_crawler
@@ -106,11 +108,20 @@ def test_dcs_post_urls_are_articles_on_a_dcs_portal(make_spider):
     assert [r.callback for r in out] == [spider.parse_article] * 3
 
 
-def two_categories(spider: PortalSpider, ids: range) -> tuple[list[Request], list[Request]]:
-    """Article links of one category listing, then the same ids under another category."""
+def two_categories(
+    spider: PortalSpider, ids: range, same_look: bool = False
+) -> tuple[list[Request], list[Request]]:
+    """Article links of one category listing, then the same ids under another category.
+
+    ``same_look``: the second links share the slug and headline of the first; otherwise they
+    have no slug and a "Xem" link, so only fetching both tells whether they are one story.
+    """
     links = [(f"/Home/Kinh-te/{n}/bai-viet-so-{n}", headline(n)) for n in ids]
     first = requests_of(spider.parse_listing(listing(SITE + "/Home/Kinh-te", links)))
-    links = [(f"/Home/Tin-tuc-Su-kien/{n}/bai-viet-so-{n}", headline(n)) for n in ids]
+    if same_look:
+        links = [(f"/Home/Tin-tuc-Su-kien/{n}/bai-viet-so-{n}", headline(n)) for n in ids]
+    else:
+        links = [(f"/Home/Tin-tuc-Su-kien/{n}.html", "Xem") for n in ids]
     second = requests_of(spider.parse_listing(listing(SITE + "/Home/Tin-tuc", links)))
     return first, second
 
@@ -118,9 +129,20 @@ def two_categories(spider: PortalSpider, ids: range) -> tuple[list[Request], lis
 def fetch_all(spider: PortalSpider, requests: list[Request], title=headline) -> list:
     out = []
     for request in requests:
-        n = int(request.url.split("/")[-2])
+        n = int(re.search(r"/(\d+)(?:/|\.html)", request.url).group(1))
         out.extend(spider.parse_article(article_page(request, title(n))))
     return out
+
+
+def test_same_id_and_slug_under_two_categories_is_one_article_unfetched(make_spider):
+    spider = make_spider()
+    first, second = two_categories(spider, range(17400, 17410), same_look=True)
+    assert len(first) == 10 and second == []  # id and slug agree: no fetch needed to learn
+    assert spider.identity.kinds["id"].holds is True
+    records = records_of(fetch_all(spider, first))
+    assert [r.aliases for r in records] == [
+        [r.url.replace("/Kinh-te/", "/Tin-tuc-Su-kien/")] for r in records
+    ]  # the other category's URL maps to the stored article
 
 
 def test_one_article_under_two_categories_is_fetched_once(make_spider):
@@ -140,7 +162,7 @@ def test_one_article_under_two_categories_is_fetched_once(make_spider):
 
 def test_ids_that_name_different_articles_are_all_fetched(make_spider):
     spider = make_spider()
-    first, second = two_categories(spider, range(500, 506))
+    first, second = two_categories(spider, range(50000, 50006))
     out = fetch_all(spider, first)
     # Same id, another story: ids count per category on this portal.
     out = fetch_all(spider, second, title=lambda n: headline(n + 1000))
@@ -152,7 +174,7 @@ def test_waiting_articles_are_fetched_when_the_crawl_runs_dry(make_spider):
     spider = make_spider()
     spider.crawler.engine = type("Engine", (), {"crawl": lambda self, r: queued.append(r)})()
     queued: list[Request] = []
-    two_categories(spider, range(900, 904))  # nothing fetched: no verdict can come
+    two_categories(spider, range(90000, 90004))  # nothing fetched: no verdict can come
     with pytest.raises(Exception) as raised:
         spider.release_waiting()
     assert type(raised.value).__name__ == "DontCloseSpider"
@@ -191,3 +213,14 @@ def test_og_url_counts_as_the_canonical_link(make_spider):
     response = HtmlResponse(linked, body=page, request=request, encoding="utf-8")
     (record,) = records_of(spider.parse_article(response))
     assert record.url == f"{SITE}/bai-viet-702" and linked in record.aliases
+
+
+def test_a_redirect_between_urls_with_one_id_teaches_identity(make_spider):
+    spider = make_spider()
+    linked = f"{SITE}/tin-tuc/chi-tiet.aspx?id=17404"
+    request = spider.article_request(linked, linked, 1)
+    target = "/Home/Kinh-te/17404/hoi-nghi-dan-van"
+    response = HtmlResponse(linked, status=301, headers={"Location": target}, request=request)
+    (follow,) = requests_of(spider.parse_article(response))
+    assert follow.url == SITE + target
+    assert spider.identity.kinds["id"].holds is True

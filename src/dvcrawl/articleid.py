@@ -4,7 +4,9 @@ Portals file one story under several categories: ``/Home/Kinh-te/17404/slug`` an
 ``/Home/Tin-tuc-Su-kien/17404/slug`` are one page. Whether the id alone names the story is a
 habit of each portal (on some, ids count per category), so it is learned, not assumed:
 
-- a page whose ``rel=canonical`` names another URL with the same key proves it at no cost;
+- free evidence first: two URLs that share an id and also their slug, or are linked with the
+  same headline; a page whose ``rel=canonical`` (or a redirect) names another URL with the
+  same key;
 - otherwise the first time two URLs share a key, both are fetched and compared (title and the
   start of the body); further URLs with that kind of key wait for the verdict;
 - confirmed: later URLs with a known key are not fetched, but remembered as aliases of the
@@ -23,6 +25,7 @@ from urllib.parse import urlsplit
 from dvcrawl.profiles.urlrules import GENERIC, UrlRules
 
 MIN_SLUG_KEY_WORDS = 3  # a shorter last segment ("tin-tuc") names a section, not a story
+MIN_HEADLINE_WORDS = 6  # anchor texts this long are headlines: equal ones name one story
 _SLUG_TAIL = re.compile(r"(?:[-_]\d+)?(?:\.\w{2,5})?$")  # "-12345.html", ".aspx"
 
 
@@ -55,11 +58,21 @@ def article_key(url: str, rules: UrlRules = GENERIC) -> tuple[str, str] | None:
     found = rules.article_id(url)
     if found is not None:
         return "id", f"{host}:{found}"
+    slug = url_slug(url)
+    return ("slug", f"{host}:{slug}") if slug else None
+
+
+def url_slug(url: str) -> str | None:
+    """The story's slug in ``url`` (last segment, no id or extension), if it has enough words."""
     last = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
     slug = _SLUG_TAIL.sub("", last).lower()
-    if len([w for w in re.split(r"[-_+]+", slug) if w and not w.isdigit()]) >= MIN_SLUG_KEY_WORDS:
-        return "slug", f"{host}:{slug}"
-    return None
+    words = [w for w in re.split(r"[-_+]+", slug) if w and not w.isdigit()]
+    return slug if len(words) >= MIN_SLUG_KEY_WORDS else None
+
+
+def _headline(text: str) -> str | None:
+    words = text.lower().split()
+    return " ".join(words) if len(words) >= MIN_HEADLINE_WORDS else None
 
 
 class IdentityLearner:
@@ -70,16 +83,24 @@ class IdentityLearner:
         self.kinds = {"id": _Kind(), "slug": _Kind()}
         self.first: dict[str, str] = {}  # key -> first URL fetched for it
         self.seen: dict[str, str | None] = {}  # URL -> what its page looked like
+        self.headlines: dict[str, str] = {}  # URL -> the headline it was linked with
+        self.released = Resolution()  # what a verdict reached in decide() lets go
 
-    def decide(self, url: str) -> tuple[Verdict, str | None]:
-        """Fetch ``url``, skip it as the article of an earlier URL (given), or wait."""
+    def decide(self, url: str, text: str = "") -> tuple[Verdict, str | None]:
+        """Fetch ``url`` (linked as ``text``), skip it as an earlier URL's article, or wait."""
         found = article_key(url, self.rules)
         if found is None:
             return Verdict.FETCH, None
         kind, key = self.kinds[found[0]], found[1]
         first = self.first.setdefault(key, url)
+        headline = _headline(text)
+        if headline and url not in self.headlines:
+            self.headlines[url] = headline
         if first == url or kind.holds is False:
             return Verdict.FETCH, None
+        if kind.holds is None and self._agree(first, url):
+            settled = self._settle(kind, True)
+            self.released.aliases += settled.aliases
         if kind.holds:
             return Verdict.SAME, first
         if kind.testing is None:
@@ -106,6 +127,30 @@ class IdentityLearner:
         if first is None or second is None:
             return Resolution(fetch=self._retest(kind))  # inconclusive: test the next one
         return self._settle(kind, first == second)
+
+    def _agree(self, first: str, url: str) -> bool:
+        """Two URLs with one key that also share their slug or headline: one story."""
+        slug = url_slug(url)
+        if slug is not None and slug == url_slug(first) and article_key(url, self.rules)[0] == "id":
+            return True
+        headline = self.headlines.get(url)
+        return headline is not None and headline == self.headlines.get(first)
+
+    def drain(self) -> Resolution:
+        """What verdicts reached while deciding let go (aliases of waiting URLs)."""
+        released, self.released = self.released, Resolution()
+        return released
+
+    def observe_redirect(self, origin: str, target: str) -> Resolution:
+        """``origin`` redirects to ``target``: one article, so a key they share names it."""
+        found = article_key(origin, self.rules)
+        if found is None or origin == target or article_key(target, self.rules) != found:
+            return Resolution()
+        return self._settle(self.kinds[found[0]], True)
+
+    def learned(self) -> dict[str, bool | None]:
+        """For each kind of key: does it name the article here (None: not learned yet)."""
+        return {name: kind.holds for name, kind in self.kinds.items()}
 
     def _retest(self, kind: _Kind) -> list[str]:
         kind.testing = None

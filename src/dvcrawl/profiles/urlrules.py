@@ -30,7 +30,7 @@ GENERIC_PAGINATION = (
 # id-like query value. Checked in this order; the first hit names the article.
 GENERIC_ID = (
     r"/(?!(?:19|20)\d{2}/\d{1,2}/)(\d{3,})(?:/|$|\.html?$)",  # not a /2026/05/ date path
-    r"-(\d{3,})\.(?:html?|aspx)$",
+    r"-(?!(?:19|20)\d{2}\.)(\d{3,})\.(?:html?|aspx)$",  # not a year: "...-nam-2026.aspx"
     r"[?&](?:id|itemid|newsid|articleid|postid)=(\d+)",
 )
 

@@ -52,11 +52,14 @@ class PortalLearning:
         self.profile = profile
         self.identity.rules = profile.urls
 
-    def article_requests(self, href: str, url: str, depth: int) -> Iterator[scrapy.Request]:
+    def article_requests(
+        self, href: str, url: str, text: str, depth: int
+    ) -> Iterator[scrapy.Request]:
         """The request for an article link, unless its id names an article already asked for."""
         if url in self.requested or url in self.waiting or url in self.aliased:
             return
-        verdict, first = self.identity.decide(url)
+        verdict, first = self.identity.decide(url, text)
+        yield from self.resolve(self.identity.drain())
         if verdict is Verdict.SAME:
             self.crawler.stats.inc_value("dvcrawl/article_same_id_skipped")
             self.alias_of(url, first)
@@ -79,7 +82,23 @@ class PortalLearning:
         if linked is None:
             return
         looks = None if record.reject_reason else f"{record.title}\n{record.text[:300]}"
-        yield from self.resolve(self.identity.observe(linked, record.url, looks))
+        before = self.identity.learned()
+        # Every URL that led here: a redirect's origin may be the one being compared.
+        for url in dict.fromkeys([linked, *response.meta.get("dv_aliases", ())]):
+            yield from self.resolve(self.identity.observe(url, record.url, looks))
+        self.log_learned(before, linked)
+
+    def learn_redirect(self, origin: str, target: str) -> Iterator[scrapy.Request]:
+        """A portal that redirects one article URL to another with the same key says it."""
+        before = self.identity.learned()
+        yield from self.resolve(self.identity.observe_redirect(origin, target))
+        self.log_learned(before, origin)
+
+    def log_learned(self, before: dict[str, bool | None], where: str) -> None:
+        for name, holds in self.identity.learned().items():
+            if holds is not before[name]:
+                verb = "names" if holds else "does not name"
+                self.logger.info("the %s in an article URL %s the article (%s)", name, verb, where)
 
     def resolve(self, resolution: Resolution) -> Iterator[scrapy.Request]:
         for url, first in resolution.aliases:

@@ -220,7 +220,7 @@ class PortalSpider(PortalLearning, OffloadMixin, scrapy.Spider):
                     self.crawler.stats.inc_value("dvcrawl/article_known_skipped")
                     continue
                 unknown += 1
-                yield from self.article_requests(href, url, depth + 1)
+                yield from self.article_requests(href, url, text, depth + 1)
             elif kind is LinkKind.PAGINATION:
                 pages.append((href, url))
             elif (
@@ -275,6 +275,7 @@ class PortalSpider(PortalLearning, OffloadMixin, scrapy.Spider):
             self.crawler.stats.inc_value("dvcrawl/redirect_dropped")
             return
         self.state.remember_redirect(origin, target)
+        yield from self.learn_redirect(origin, target)
         if target == origin:  # /a -> /a/: the same page under its other spelling
             request = self.article_request(target_url, target, response.meta["dv_depth"], aliases)
             yield request.replace(dont_filter=True)
