@@ -40,6 +40,11 @@ def test_relevance_scores_the_item():
     assert item.relevant and item.relevance_score > 0 and item.relevance_terms
 
 
+def test_relevance_leaves_an_item_scored_in_a_worker_alone():
+    item = record(scored=True, relevant=False, relevance_score=0.5)
+    assert RelevancePipeline().process_item(item).relevance_score == 0.5
+
+
 def test_store_counts_new_articles_and_drops_a_second_copy_of_a_url(sqlite_url):
     crawler = get_crawler(settings_dict={"DVCRAWL_DB_URL": sqlite_url})
     crawler.stats.open_spider()

@@ -22,7 +22,10 @@ FAMILY_CHECKS = 10  # listing pages looked at for the CMS family before giving u
 
 
 class PortalLearning:
-    """The CMS family and article identity of one source, learned in one run."""
+    """The CMS family and article identity of one source, learned in one run.
+
+    Uses the spider's ``requested``, ``first_request``, ``article_request``, ``state``.
+    """
 
     def init_learning(self, profile_name: str | None) -> None:
         self.profile: Profile | None = by_name(profile_name) if profile_name else None
@@ -32,6 +35,9 @@ class PortalLearning:
         self.aliased: set[str] = set()  # article URLs not fetched: their id named a known one
         self.produced: set[str] = set()  # linked URLs whose record has been made
         self.pending_aliases: dict[str, list[str]] = {}  # first URL -> aliases found meanwhile
+        # Only a spider that hears spider_idle (built by from_crawler) can let waiting URLs go
+        # at the end; one driven by another spider (distributed/) fetches them instead.
+        self.can_wait = False
 
     def learn_family(self, response: TextResponse) -> None:
         """The source's CMS family from its first listings, so its URL rules apply."""
@@ -48,7 +54,7 @@ class PortalLearning:
             self.use_profile(by_name(family))
 
     def use_profile(self, profile: Profile) -> None:
-        self.logger.info("%s: CMS family %s", self.source.id, profile.name)
+        self.logger.info("CMS family %s", profile.name)
         self.profile = profile
         self.identity.rules = profile.urls
 
@@ -63,7 +69,7 @@ class PortalLearning:
         if verdict is Verdict.SAME:
             self.crawler.stats.inc_value("dvcrawl/article_same_id_skipped")
             self.alias_of(url, first)
-        elif verdict is Verdict.DEFER:
+        elif verdict is Verdict.DEFER and self.can_wait:
             self.waiting[url] = (href, depth)
         elif self.first_request(url):
             yield self.article_request(fetch_form(href, url), url, depth)
@@ -102,6 +108,8 @@ class PortalLearning:
 
     def resolve(self, resolution: Resolution) -> Iterator[scrapy.Request]:
         for url, first in resolution.aliases:
+            if url in self.requested:
+                continue  # fetched after all (a spider that cannot wait)
             self.waiting.pop(url, None)
             self.crawler.stats.inc_value("dvcrawl/article_same_id_skipped")
             self.alias_of(url, first)

@@ -112,6 +112,7 @@ class PortalSpider(PortalLearning, OffloadMixin, scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.release_waiting, signal=signals.spider_idle)
+        spider.can_wait = True
         spider.open_pool(crawler)
         return spider
 
