@@ -111,3 +111,11 @@ class CrawlState:
             if article_id is not None:
                 values = {"url": url, "article_id": article_id, "kind": "redirect"}
                 insert_ignore(session, UrlAlias, values, ["url"])
+
+    def remember_alias(self, url: str, target: str, kind: str) -> None:
+        """``url`` leads to the stored article ``target`` (not fetched: its id said so)."""
+        with self.db.session() as session:
+            article_id = find_article_id(session, target)
+            if article_id is not None:
+                values = {"url": url, "article_id": article_id, "kind": kind}
+                insert_ignore(session, UrlAlias, values, ["url"])

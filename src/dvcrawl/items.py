@@ -29,3 +29,4 @@ class ArticleRecord:
     relevance_terms: list[str] = field(default_factory=list)
     content_hash: str | None = None
     reject_reason: str | None = None  # set when the page is not an article (dropped, counted)
+    scored: bool = False  # relevance already computed (in a worker process: dvcrawl.workpool)

@@ -65,3 +65,6 @@ EXTENSIONS = {
     "dvcrawl.progress.ProgressLog": 500,
 }
 DVCRAWL_PROGRESS_INTERVAL = 10.0  # seconds between progress lines on stderr
+# Article pages are extracted, scored and fingerprinted in this many worker processes
+# (dvcrawl.workpool); -1: one per usable core (none on a single core), 0: in the crawl process.
+DVCRAWL_EXTRACT_WORKERS = -1

@@ -42,7 +42,8 @@ from dvcrawl.textnorm import nfc, strip_invisible
 
 log = logging.getLogger(__name__)
 
-_CANONICAL = CSSSelector("link[rel='canonical']")
+# The page's own address: rel=canonical, else OpenGraph's og:url (many CMS themes set only that).
+_CANONICAL = (CSSSelector("link[rel='canonical']"), CSSSelector("meta[property='og:url']"))
 _SITE_NAME = CSSSelector("meta[property='og:site_name']")
 # '<?xml version="1.0" encoding="utf-8"?>' at the top of XHTML pages (and a BOM before it).
 _XML_DECLARATION = re.compile(r"^\ufeff?\s*<\?xml[^>]*\?>")
@@ -201,7 +202,8 @@ def _extract_tree(
     title, title_el, decisions["title"] = find_title(tree, profile, url)
     if not title and base.title:
         title, decisions["title"] = clean_line(base.title), "trafilatura"
-    art.canonical_url = next((el.get("href") for el in _CANONICAL(tree) if el.get("href")), None)
+    own = (el.get("href") or el.get("content") for sel in _CANONICAL for el in sel(tree))
+    art.canonical_url = next((href for href in own if href), None)
     day_first = looks_vietnamese(tree, url, title)
     caps = captions(tree) if day_first else set()  # trafilatura leaves captions out itself
     art.published, art.date_method, art.date_doubtful = find_date(

@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
+from dvcrawl.profiles.urlrules import GENERIC, UrlRules
+
 
 def compile_all(selectors: tuple[str, ...]) -> tuple[CSSSelector, ...]:
     """Compile CSS selectors once (module load), so extraction never re-parses them."""
@@ -33,6 +35,7 @@ class Profile:
     date: tuple[str, ...] = ()  # the date block next to the title
     content: tuple[str, ...] = ()  # the body container, first match wins
     exclude: tuple[str, ...] = ()  # junk inside or around the body
+    urls: UrlRules = GENERIC  # article, pagination and article-id URL forms (linkclass asks)
     _compiled: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -6,6 +6,7 @@ body ``detail-content`` or ``news-content``.
 """
 
 from dvcrawl.profiles.base import Profile
+from dvcrawl.profiles.urlrules import UrlRules
 
 PROFILE = Profile(
     name="dcs",
@@ -30,4 +31,6 @@ PROFILE = Profile(
         ".post-comment",
         ".comment-box",
     ),
+    # Posts live at /<Trang-chu|Home|category>/post/<id>/<slug>, one id under every category.
+    urls=UrlRules(article=(r"/post/\d+",), ids=(r"/post/(\d+)",)),
 )

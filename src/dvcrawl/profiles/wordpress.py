@@ -5,6 +5,7 @@ Body in ``entry-content``/``post-content``/``td-post-content``; the published da
 """
 
 from dvcrawl.profiles.base import Profile
+from dvcrawl.profiles.urlrules import UrlRules
 
 PROFILE = Profile(
     name="wordpress",
@@ -34,5 +35,11 @@ PROFILE = Profile(
         ".comments-area",
         ".addtoany_share_save_container",
         ".heateor_sss_sharing_container",
+    ),
+    # Archives page as /page/N/ or ?paged=N; posts are /YYYY/MM/DD/<slug>/ or ?p=<id>.
+    urls=UrlRules(
+        article=(r"/(?:19|20)\d{2}/\d{2}/\d{2}/[^/?]+/?$", r"[?&]p=\d+$"),
+        pagination=(r"/page/\d+/?$", r"[?&]paged=\d+"),
+        ids=(r"[?&]p=(\d+)$",),
     ),
 )

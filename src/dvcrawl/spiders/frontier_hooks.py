@@ -129,7 +129,11 @@ class FrontierHooks:
     # -- outcomes ---------------------------------------------------------------------------
     def settle_page(self, response: Response) -> None:
         """This page is done (read, stored, known, or gone)."""
-        self._save_validators(self.state.frontier.settle(page_keys(response.request)))
+        self.settle_keys(page_keys(response.request))
+
+    def settle_keys(self, keys: set[str]) -> None:
+        """These canonical URLs owe nothing more (a page read, or an article known by its id)."""
+        self._save_validators(self.state.frontier.settle(keys))
 
     def item_settled(self, item, response: Response | None = None, spider=None, **_) -> None:
         if spider is self and response is not None:
@@ -147,7 +151,7 @@ class FrontierHooks:
         """The request filter dropped it: the same page under another address (a start URL
         that redirects to a watched listing) is read by the request it duplicates."""
         if spider is self:
-            self._save_validators(self.state.frontier.settle(page_keys(request)))
+            self.settle_keys(page_keys(request))
 
     def request_failed(self, failure: Failure) -> None:
         """Errback of owed pages: a transient failure stays owed, a gone page is settled."""
@@ -155,7 +159,7 @@ class FrontierHooks:
         reason = failure_reason(failure)
         if reason is None:
             self.crawler.stats.inc_value("dvcrawl/owed_gone")
-            self._save_validators(self.state.frontier.settle(page_keys(request)))
+            self.settle_keys(page_keys(request))
             return
         self.logger.warning("%s failed (%s); kept for a later run", request.url, reason)
         self._failed(request, reason)
