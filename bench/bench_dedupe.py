@@ -6,12 +6,18 @@ times ``store_article`` (one transaction each, as the store pipeline does) for n
 mostly new stories, one in five a syndicated copy of a stored one. Prints the per-article
 cost at each size and the ratio largest/smallest (target <= 1.5, issue 4).
 
-    python bench/bench_dedupe.py [--sizes 1000 100000] [--new 200] [--no-pg]
+First it prints the decision's quality (issue 12: precision >= 0.98, recall >= 0.95): on the
+labelled pairs of tests/data/syndication, and on every LSH candidate pair of seed-varied sample
+networks (true copies vs. template look-alikes), for the sentence-containment decision and for
+the shingle-Jaccard rule it replaced.
+
+    python bench/bench_dedupe.py [--sizes 1000 100000] [--new 200] [--no-pg] [--quality-only]
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import random
 import statistics
 import sys
@@ -37,6 +43,50 @@ LEADS = [
     "Ngày {d}/{m}, Ban Dân vận Huyện ủy phối hợp với Ủy ban MTTQ huyện tổ chức {w}",
     "Thực hiện Kế hoạch của Ban Thường vụ Tỉnh ủy, ngày {d}/{m}, {w}",
 ]
+
+
+def _scores(same: list[bool], different: list[bool]) -> str:
+    true_pos, false_pos = sum(same), sum(different)
+    precision = true_pos / (true_pos + false_pos) if true_pos + false_pos else 1.0
+    return (
+        f"precision {precision:.3f}, recall {true_pos / len(same):.3f} ({false_pos} false merges)"
+    )
+
+
+RULES = {
+    "sentence containment": dedupe.is_near_duplicate,
+    "shingle Jaccard >= 0.35 (old)": lambda a, b: dedupe.text_similarity(a, b) >= 0.35,
+}
+
+
+def world_pairs(seeds: list[int]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """LSH candidate pairs of sample networks: (true copies, different stories)."""
+    from dvcrawl.sampleportals import SampleNetwork
+
+    same, different = [], []
+    for seed in seeds:
+        arts = [a for site in SampleNetwork(seed=seed).sites.values() for a in site.articles]
+        keys = [set(dedupe.band_keys(dedupe.signature(a.text))) for a in arts]
+        for i, j in itertools.combinations(range(len(arts)), 2):
+            if keys[i] & keys[j]:
+                pair = (arts[i].text, arts[j].text)
+                (same if arts[i].story == arts[j].story else different).append(pair)
+    return same, different
+
+
+def quality() -> None:
+    same, different = load_pairs("same"), load_pairs("different")
+    print(f"labelled set: {len(same)} copies, {len(different)} different-story pairs")
+    for name, rule in RULES.items():
+        start = time.perf_counter()
+        verdicts = [rule(a, b) for _, a, b in same], [rule(a, b) for _, a, b in different]
+        per_pair = (time.perf_counter() - start) / (len(same) + len(different)) * 1000
+        print(f"  {name}: {_scores(*verdicts)}; {per_pair:.2f} ms per pair")
+    seeds = [1, 2, 3, 101, 202]  # never the hold-out 9001
+    w_same, w_diff = world_pairs(seeds)
+    print(f"sample networks {seeds}: {len(w_same)} copy and {len(w_diff)} other LSH candidates")
+    for name, rule in RULES.items():
+        print(f"  {name}: {_scores([rule(*p) for p in w_same], [rule(*p) for p in w_diff])}")
 
 
 def vocabulary() -> list[str]:
@@ -186,7 +236,11 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 100_000])
     parser.add_argument("--new", type=int, default=200, help="articles timed per size")
     parser.add_argument("--no-pg", action="store_true", help="SQLite only")
+    parser.add_argument("--quality-only", action="store_true", help="skip the cost benchmark")
     args = parser.parse_args()
+    quality()
+    if args.quality_only:
+        return 0
     start = time.perf_counter()
     corpora = {size: make_corpus(size, seed=size) for size in args.sizes}
     print(f"synthetic corpora with real band keys built in {time.perf_counter() - start:.0f} s")

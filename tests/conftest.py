@@ -104,9 +104,9 @@ def run_cli():
 @pytest.fixture
 def redis_keys():
     """A Redis client and a fresh key prefix for one test, deleted afterwards."""
-    from tests.test_distributed_support import cleanup, fresh_keys, redis_or_skip
+    from tests.test_distributed_support import cleanup, fresh_prefix, redis_or_skip
 
     client = redis_or_skip()
-    keys = fresh_keys()
-    yield client, keys
-    cleanup(client, keys)
+    prefix = fresh_prefix()
+    yield client, prefix
+    cleanup(client, prefix)

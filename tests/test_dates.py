@@ -37,9 +37,13 @@ def test_not_a_date(text):
     assert parse_vn(text) is None
 
 
-def test_iso_metadata_is_converted_to_vietnam_time():
-    assert parse_iso("2022-12-27T15:37:00Z") == "2022-12-27T22:37:00+07:00"
+def test_iso_metadata_keeps_the_pages_offset():
+    # Converting would move an evening in New York into the next day (issue 11).
+    assert parse_iso("2020-10-26T19:10-05:00") == "2020-10-26T19:10:00-05:00"
+    assert parse_iso("2022-12-27T15:37:00Z") == "2022-12-27T15:37:00+00:00"
     assert parse_iso("2022-12-27T22:37:00+07:00") == "2022-12-27T22:37:00+07:00"
+    # Only a time without an offset is Vietnam time.
+    assert parse_iso("2022-12-27 22:37") == "2022-12-27T22:37:00+07:00"
     assert parse_iso("2022-12-27") == "2022-12-27"
     assert parse_iso("27/12/2022") is None
 
@@ -87,7 +91,7 @@ def test_updated_time_is_skipped_for_the_published_one():
 def test_metadata_is_trusted_first():
     head = '<meta property="article:published_time" content="2023-09-07T01:15:00Z">'
     art = extract_article(_page(head=head, after_title="<div>06/09/2023</div>"), "http://x/")
-    assert art.published == "2023-09-07T08:15:00+07:00"
+    assert art.published == "2023-09-07T01:15:00+00:00"  # the page's own offset, kept
     assert art.date_method == "meta:article:published_time"
 
 

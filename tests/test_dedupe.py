@@ -19,7 +19,7 @@ def _share_a_band(text_a: str, text_b: str) -> bool:
 
 
 def test_labelled_set_is_big_enough_and_real():
-    assert len(SAME) >= 15 and len(DIFFERENT) >= 15
+    assert len(SAME) >= 25 and len(DIFFERENT) >= 25 and len(SAME) + len(DIFFERENT) >= 60
     for pair_id, text_a, text_b in SAME + DIFFERENT:
         assert text_a != text_b, pair_id
         assert len(dedupe.normalized_words(text_a)) >= dedupe.MIN_WORDS, pair_id
@@ -43,8 +43,27 @@ def test_precision_and_recall_on_the_labelled_set():
     predicted_same = [dedupe.is_near_duplicate(a, b) for _, a, b in SAME]
     predicted_diff = [dedupe.is_near_duplicate(a, b) for _, a, b in DIFFERENT]
     true_pos, false_pos = sum(predicted_same), sum(predicted_diff)
-    assert true_pos / len(SAME) == 1.0  # recall
-    assert true_pos / (true_pos + false_pos) == 1.0  # precision
+    assert true_pos / len(SAME) >= 0.95  # recall (issue 12 target)
+    assert true_pos / (true_pos + false_pos) >= 0.98  # precision
+
+
+def test_shared_template_and_stock_paragraph_do_not_make_one_story():
+    """Regression: shingle Jaccard >= 0.35 merged these reports of two districts (26, 28 share
+    lead and stock paragraph; 32 is one template refilled with other figures)."""
+    for pair in ("different/26", "different/28", "different/32"):
+        text_a, text_b = body(f"{pair}/A"), body(f"{pair}/B")
+        assert dedupe.text_similarity(text_a, text_b) >= dedupe.JACCARD_THRESHOLD, pair
+        assert not dedupe.is_near_duplicate(text_a, text_b), pair
+
+
+def test_containment_needs_the_sentences_in_order():
+    text = body("same/01/A")
+    lines = text.splitlines()
+    assert dedupe.containment(text, "\n".join(lines[: len(lines) - 1])) == 1.0  # cut ending
+    assert dedupe.containment(text, unicodedata.normalize("NFD", " ".join(lines))) == 1.0
+    sentences = dedupe._SENTENCE_END.split(text)
+    shuffled = " ".join(sentences[1::2] + sentences[0::2])
+    assert dedupe.containment(text, shuffled) < dedupe.CONTAINMENT_THRESHOLD
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ Parametrised over the family registry, so a family added without a golden page f
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -21,7 +22,13 @@ GROUPS = [p.name for p in FAMILIES] + ["generic"]
 
 
 def _pages(group: str) -> list[Path]:
-    return sorted((GOLDEN / group).glob("*.html"))
+    """Saved pages, plain or gzipped (``dvcrawl inspect --golden`` writes ``.html.gz``)."""
+    return sorted([*(GOLDEN / group).glob("*.html"), *(GOLDEN / group).glob("*.html.gz")])
+
+
+def _html(page: Path) -> bytes:
+    data = page.read_bytes()
+    return gzip.decompress(data) if page.suffix == ".gz" else data
 
 
 ALL_PAGES = [page for group in GROUPS for page in _pages(group)]
@@ -33,13 +40,14 @@ def test_every_family_has_a_golden_page(group):
 
 
 def _expected(page: Path) -> dict:
-    return json.loads(page.with_suffix(".json").read_text(encoding="utf-8"))
+    name = page.name.removesuffix(".gz").removesuffix(".html")
+    return json.loads(page.with_name(f"{name}.json").read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("page", ALL_PAGES, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_golden_page(page):
     exp = _expected(page)
-    art = extract_article(page.read_bytes(), exp["url"])
+    art = extract_article(_html(page), exp["url"])
     assert art.is_article, art.reject_reason
     assert art.title == exp["title"]
     assert art.published == exp["published"]
@@ -55,7 +63,7 @@ def test_golden_page(page):
 @pytest.mark.parametrize("page", _pages("generic"), ids=lambda p: p.stem)
 def test_generic_pages_never_worse_than_plain_trafilatura(page):
     exp = _expected(page)
-    html = page.read_text(encoding="utf-8")
+    html = _html(page).decode("utf-8")
     plain = trafilatura.extract(html, url=exp["url"], favor_precision=True, include_comments=False)
     ours = extract_article(html, exp["url"]).text
     assert token_f1(ours, exp["text"]) >= token_f1(plain or "", exp["text"])

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
 import sys
 import threading
 import time
@@ -11,9 +13,9 @@ import pytest
 
 from dvcrawl.scheduler.backoff import backoff_cap, backoff_delay
 from dvcrawl.scheduler.isolation import ChildSupervisor
-from dvcrawl.scheduler.runs import UNRECORDED, close_run, close_stale_runs, open_run
 from dvcrawl.storage.db import Database
 from dvcrawl.storage.models import CrawlRun
+from dvcrawl.storage.runs import UNRECORDED, close_after_child, open_run
 
 PY = sys.executable
 
@@ -124,15 +126,15 @@ def db(db_url):
 def test_run_rows_are_closed_by_the_scheduler_only_when_the_child_did_not(db):
     hung = open_run(db, "hatinh")
     sup = ChildSupervisor(grace=1)
-    outcome = close_run(db, hung, sup.run(py("import time; time.sleep(30)"), timeout=0.5))
+    outcome = close_after_child(db, hung, sup.run(py("import time; time.sleep(30)"), timeout=0.5))
     assert (outcome.status, outcome.articles_new) == ("timeout", 0)
     silent = open_run(db, "hatinh")
-    assert close_run(db, silent, sup.run(py("pass"), timeout=5)).reason == UNRECORDED
+    assert close_after_child(db, silent, sup.run(py("pass"), timeout=5)).reason == UNRECORDED
     done = open_run(db, "hatinh")
     with db.session() as s:
         row = s.get(CrawlRun, done)
         row.status, row.articles_new, row.reason = "ok", 3, None
-    assert close_run(db, done, sup.run(py("pass"), timeout=5)).status == "ok"
+    assert close_after_child(db, done, sup.run(py("pass"), timeout=5)).status == "ok"
     with db.session() as s:
         rows = {r.id: r for r in s.query(CrawlRun)}
     assert rows[hung].finished_at is not None and "timed out" in rows[hung].reason
@@ -140,14 +142,25 @@ def test_run_rows_are_closed_by_the_scheduler_only_when_the_child_did_not(db):
     assert (rows[done].status, rows[done].articles_new) == ("ok", 3)
 
 
-def test_stale_runs_of_a_dead_scheduler_are_closed_but_manual_crawls_are_not(db):
-    ours = open_run(db, "hatinh")
-    with db.session() as s:
-        manual = CrawlRun(source_id="hatinh", status="running", stats={})
-        s.add(manual)
-        s.flush()
-        manual_id = manual.id
-    assert close_stale_runs(db) == 1
-    with db.session() as s:
-        assert s.get(CrawlRun, ours).status == "killed"
-        assert s.get(CrawlRun, manual_id).status == "running"
+def test_a_crawl_child_dies_with_the_process_that_started_it(tmp_path):
+    """A worker killed with SIGKILL must not leave its crawl running without the lock."""
+    pidfile = tmp_path / "grandchild.pid"
+    grandchild = (
+        f"import os, time; open({str(pidfile)!r}, 'w').write(str(os.getpid())); time.sleep(60)"
+    )
+    middle = (
+        "from dvcrawl.scheduler.isolation import ChildSupervisor; "
+        f"ChildSupervisor().run([{PY!r}, '-c', {grandchild!r}], timeout=60)"
+    )
+    proc = subprocess.Popen(py(middle))
+    deadline = time.monotonic() + 30
+    while not (pidfile.exists() and pidfile.read_text()):
+        assert time.monotonic() < deadline, "the grandchild never started"
+        time.sleep(0.1)
+    pid = int(pidfile.read_text())
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not alive(pid)

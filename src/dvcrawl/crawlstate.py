@@ -3,6 +3,7 @@
 Loaded once when a crawl starts (a few indexed queries, not one per URL) and written back
 page by page: known article URLs are not fetched again, watched listings are re-checked with
 conditional GET (ETag / Last-Modified), and pages that led nowhere are not fetched again.
+Pages earlier runs still owe come from the persisted frontier (``dvcrawl.frontier``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from dvcrawl.frontier import RunFrontier
 from dvcrawl.storage.articles import find_article_id, known_urls
 from dvcrawl.storage.db import Database
 from dvcrawl.storage.httpcache import save_page
@@ -27,6 +29,7 @@ class PageMemory:
     kind: str
     etag: str | None
     last_modified: str | None
+    walked: bool = True
 
 
 class CrawlState:
@@ -41,18 +44,34 @@ class CrawlState:
             rows = session.scalars(
                 select(HttpCacheEntry).where(HttpCacheEntry.source_id == source_id)
             )
-            self.pages = {r.url: PageMemory(r.kind, r.etag, r.last_modified) for r in rows}
+            self.pages = {
+                r.url: PageMemory(r.kind, r.etag, r.last_modified, r.walked) for r in rows
+            }
+        # Pages earlier runs still owe (killed, failed); rows of pages done since are dropped.
+        self.frontier = RunFrontier(db, source_id, self.done_before, refresh)
 
     @property
     def first_run(self) -> bool:
         return not self.known_articles and not self.pages
 
     def is_known_article(self, url: str) -> bool:
-        """Stored before this run began: paging stops at a page of only such articles."""
-        return url in self.known_articles
+        """Stored (or given up on) before this run began: paging stops at a page of only such
+        articles."""
+        return url in self.known_articles or url in self.frontier.given_up
 
     def watched_listings(self) -> list[str]:
         return sorted(u for u, m in self.pages.items() if m.kind == LISTING)
+
+    def done_before(self, url: str) -> bool:
+        """Stored, or read and found to hold no article, by an earlier run. Not a redirect:
+        its target may never have been stored (a kill right after the redirect)."""
+        memory = self.pages.get(url)
+        return url in self.known_articles or (memory is not None and memory.kind == PAGE)
+
+    def walked(self, url: str) -> bool:
+        """A listing an earlier run read to its end: paging may stop where news stops."""
+        memory = None if self.refresh else self.pages.get(url)
+        return memory is not None and memory.kind == LISTING and memory.walked
 
     def seen_page(self, url: str) -> bool:
         return url in self.pages and not self.refresh
@@ -68,15 +87,21 @@ class CrawlState:
         return headers
 
     def remember_page(
-        self, url: str, kind: str, etag: str | None = None, last_modified: str | None = None
+        self,
+        url: str,
+        kind: str,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        walked: bool = True,
     ) -> None:
         """Record a fetched page (a listing keeps its kind once it has been one)."""
         old = self.pages.get(url)
         if old and old.kind == LISTING:
             kind = LISTING
-        self.pages[url] = PageMemory(kind, etag, last_modified)
+        # In memory, the run keeps what it loaded: "walked" is about earlier runs.
+        self.pages[url] = PageMemory(kind, etag, last_modified, old.walked if old else walked)
         with self.db.session() as session:
-            save_page(session, url, self.source_id, kind, etag, last_modified)
+            save_page(session, url, self.source_id, kind, etag, last_modified, walked)
 
     def remember_redirect(self, url: str, target: str) -> None:
         """``url`` redirects to ``target``: never fetch it again, and map it to the article."""
@@ -85,4 +110,12 @@ class CrawlState:
             article_id = find_article_id(session, target)
             if article_id is not None:
                 values = {"url": url, "article_id": article_id, "kind": "redirect"}
+                insert_ignore(session, UrlAlias, values, ["url"])
+
+    def remember_alias(self, url: str, target: str, kind: str) -> None:
+        """``url`` leads to the stored article ``target`` (not fetched: its id said so)."""
+        with self.db.session() as session:
+            article_id = find_article_id(session, target)
+            if article_id is not None:
+                values = {"url": url, "article_id": article_id, "kind": kind}
                 insert_ignore(session, UrlAlias, values, ["url"])

@@ -1,7 +1,8 @@
 """Source health: what an operator needs to see at a glance, derived only from stored rows.
 
-Everything here is computed from ``crawl_runs`` and ``articles``; there is no extra state that
-could drift from the truth (the failure streak used for back-off comes from the same rows).
+Everything here is computed from ``crawl_runs``, ``articles`` and ``frontier``; there is no extra
+state that could drift from the truth (the failure streak used for back-off comes from the same
+rows).
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dvcrawl.sources import Source
+from dvcrawl.storage.frontier import counts as frontier_counts
 from dvcrawl.storage.models import Article, CrawlRun, utcnow
 from dvcrawl.storage.models import Source as SourceRow
+from dvcrawl.storage.runs import FAILED_STATUSES, NEUTRAL_STATUSES, RunStatus
 
-# Statuses that count as a failed run for the streak ("running" is neither success nor failure).
-FAILED_STATUSES = frozenset({"failed", "timeout", "killed"})
 # How many recent runs a health check reads: enough for a stable median, cheap per source.
 RECENT_RUNS = 20
 # "Usually has some": the median of at least this many earlier ok runs must be > 0.
@@ -52,6 +53,8 @@ class SourceHealth:
     articles_stored: int = 0
     failure_streak: int = 0
     articles_per_day: float = 0.0
+    articles_pending: int = 0  # owed by earlier runs (killed, or failed and to be retried)
+    articles_failed: int = 0  # given up on after every retry: an operator should look
     alarms: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict:
@@ -64,11 +67,12 @@ class SourceHealth:
 
 
 def streak_of(statuses: Iterable[str]) -> int:
-    """Consecutive failures counted from the newest status; "running" rows and runs
-    "stopped" by a signal (a scheduler restart says nothing about the portal) are skipped."""
+    """Consecutive failures counted from the newest status; "running" rows, runs "stopped"
+    by a signal and runs "interrupted" by a dying process say nothing about the portal and
+    are skipped."""
     streak = 0
     for status in statuses:
-        if status in ("running", "stopped"):
+        if status in NEUTRAL_STATUSES:
             continue
         if status not in FAILED_STATUSES:
             break
@@ -109,7 +113,7 @@ def _found(run: CrawlRun) -> int | None:
 
 def no_articles_alarm(runs: Sequence[CrawlRun]) -> str | None:
     """The last ok run found nothing on a source whose earlier runs usually found something."""
-    ok = [r for r in runs if r.status == "ok" and _found(r) is not None]
+    ok = [r for r in runs if r.status == RunStatus.OK and _found(r) is not None]
     if len(ok) < 1 + MIN_EARLIER_RUNS:
         return None
     last, earlier = ok[0], ok[1:]
@@ -199,6 +203,13 @@ def health_of(
     health.alarms = [alarm] if alarm else []
     health.alarms += start_url_alarms(runs)
     health.alarms += coverage_alarms(session, ident[0], now)
+    owed = frontier_counts(session, ident[0])
+    health.articles_pending, health.articles_failed = owed.pending, owed.failed
+    if owed.failed:
+        health.alarms.append(
+            f"failed-articles: {owed.failed} page(s) given up after every retry "
+            f"(last error: {owed.last_error or 'unknown'})"
+        )
     if health.failure_streak >= STREAK_ALARM:
         health.alarms.append(f"failing: {health.failure_streak} failed runs in a row")
     return health

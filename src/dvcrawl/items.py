@@ -20,6 +20,7 @@ class ArticleRecord:
     published: str | None = None
     author: str | None = None
     credit: str | None = None
+    lead: str | None = None  # the sapo set apart; ``text`` starts with it
     date_method: str | None = None
     date_doubtful: bool = False
     aliases: list[str] = field(default_factory=list)
@@ -28,3 +29,4 @@ class ArticleRecord:
     relevance_terms: list[str] = field(default_factory=list)
     content_hash: str | None = None
     reject_reason: str | None = None  # set when the page is not an article (dropped, counted)
+    scored: bool = False  # relevance already computed (in a worker process: dvcrawl.workpool)

@@ -1,49 +1,35 @@
-"""Run one crawl of some sources in this process, and record each as a CrawlRun row.
+"""Run one crawl of some sources in this process, each recorded as a run (storage/runs.py).
 
-Twisted's reactor cannot be restarted, so this runs once per process: the CLI calls it once,
-and the scheduler runs every crawl in a child process (``dvcrawl crawl --run-id``).
+This is the one crawl path: ``dvcrawl crawl`` calls it, and the scheduler and the Redis
+workers run it in a child process per crawl (``dvcrawl crawl --run-id``), because Twisted's
+reactor cannot be restarted in one process.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from scrapy import signals
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
-from sqlalchemy import func, select
 
 from dvcrawl import settings as default_settings
 from dvcrawl.crawlstate import CrawlState
 from dvcrawl.logs import quiet_libraries
 from dvcrawl.sources import Source
 from dvcrawl.spiders.portal import PortalSpider
+from dvcrawl.storage import runs
 from dvcrawl.storage.db import Database, open_database
-from dvcrawl.storage.models import Article, CrawlRun, utcnow
+from dvcrawl.storage.runs import RunResult
 from dvcrawl.storage.sources import sync_sources
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
-class SourceRunStats:
-    source_id: str
-    run_id: int
-    status: str = "running"
-    pages_fetched: int = 0
-    articles_seen: int = 0
-    articles_new: int = 0
-    relevant_new: int = 0
-    duplicates_new: int = 0
-    errors: int = 0
-    reason: str | None = None
-    stats: dict = field(default_factory=dict)
-
-
-@dataclass
 class CrawlSummary:
-    sources: list[SourceRunStats]
+    sources: list[RunResult]
 
     def total(self, name: str) -> int:
         return sum(getattr(s, name) for s in self.sources)
@@ -58,71 +44,28 @@ def build_settings(db_url: str, overrides: dict | None = None) -> Settings:
     return settings
 
 
-_EXCEPTION_KEY = "downloader/exception_type_count/"
+def _keep_alive(db: Database, crawler: Crawler, run_id: int) -> None:
+    """Stamp the run's row every HEARTBEAT seconds while the crawl runs, so a crawl whose
+    process dies is found stale (storage/runs.py) instead of staying "running" for ever."""
+    beats: list = []
 
+    def started() -> None:
+        # Made here, not before: a LoopingCall imports the reactor, which must be Scrapy's.
+        from twisted.internet import task
 
-def _errors(stats: dict) -> int:
-    """Pages that finally failed: retries given up, HTTP errors, callback exceptions."""
-    return (
-        stats.get("retry/max_reached", 0)
-        + stats.get("httperror/response_ignored_count", 0)
-        + stats.get("spider_exceptions/count", 0)
-        + sum(v for k, v in stats.items() if k.startswith("dvcrawl/listing_failed/"))
-    )
+        beat = task.LoopingCall(runs.heartbeat, db, [run_id])
+        beats.append(beat)
+        beat.start(runs.HEARTBEAT, now=False).addErrback(
+            lambda failure: log.warning("run %d: heartbeat failed: %s", run_id, failure.value)
+        )
 
+    def stopped() -> None:
+        for beat in beats:
+            if beat.running:
+                beat.stop()
 
-def _jsonable(stats: dict) -> dict:
-    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in stats.items()}
-
-
-def _outcome(stats: dict, reason: str) -> tuple[str, str | None]:
-    """A run's status and reason from its close reason and what its start URLs answered.
-
-    A portal that is down is a failed run (so it backs off and alarms), not an empty "ok";
-    a crawl stopped by a signal (scheduler shutdown, Ctrl-C) is "stopped", not a failure.
-    """
-    if reason == "shutdown":
-        return "stopped", "stopped by a signal (scheduler shutdown or Ctrl-C)"
-    if reason not in ("finished", "closespider_pagecount"):
-        return "failed", f"spider closed: {reason}"
-    answered = stats.get("dvcrawl/start_url_status") or {}
-    if not any(status < 400 for status in answered.values()):
-        errors = sorted(k.rsplit("/", 1)[-1] for k in stats if k.startswith(_EXCEPTION_KEY))
-        why = ", ".join(f"{url} answered {status}" for url, status in answered.items())
-        return "failed", f"no start URL could be fetched: {why or ', '.join(errors) or 'no answer'}"
-    return "ok", None
-
-
-def _finish_run(db: Database, result: SourceRunStats, stats: dict, reason: str) -> None:
-    result.pages_fetched = stats.get("response_received_count", 0)
-    result.articles_seen = stats.get("dvcrawl/articles_seen", 0)
-    result.articles_new = stats.get("dvcrawl/articles_new", 0)
-    result.relevant_new = stats.get("dvcrawl/relevant_new", 0)
-    result.duplicates_new = stats.get("dvcrawl/duplicates_new", 0)
-    result.errors = _errors(stats)
-    result.status, result.reason = _outcome(stats, reason)
-    result.stats = _jsonable(stats)
-    result.stats.update(articles_seen=result.articles_seen, close_reason=reason)
-    with db.session() as session:
-        run = session.get(CrawlRun, result.run_id)
-        run.finished_at = utcnow()
-        run.status = result.status
-        run.pages_fetched = result.pages_fetched
-        run.articles_new = result.articles_new
-        run.errors = result.errors
-        run.reason = result.reason
-        run.stats = result.stats
-
-
-def _open_run(db: Database, source_id: str, run_id: int | None) -> int:
-    with db.session() as session:
-        run = session.get(CrawlRun, run_id) if run_id else None
-        if run is None:
-            run = CrawlRun(source_id=source_id, status="running")
-            session.add(run)
-            session.flush()
-        run.status, run.started_at = "running", utcnow()
-        return run.id
+    crawler.signals.connect(started, signal=signals.engine_started, weak=False)
+    crawler.signals.connect(stopped, signal=signals.engine_stopped, weak=False)
 
 
 def _crawler_for(settings: Settings, source: Source, first: bool) -> Crawler:
@@ -151,14 +94,18 @@ def run_crawl(
     settings = build_settings(db_url, overrides)
     process = CrawlerProcess(settings)
     quiet_libraries()  # Scrapy just set its loggers to DEBUG again
-    results: list[SourceRunStats] = []
+    results: list[RunResult] = []
     for index, source in enumerate(sources):
-        result = SourceRunStats(source.id, _open_run(db, source.id, (run_ids or {}).get(source.id)))
-        results.append(result)
+        run_id = runs.open_run(db, source.id, (run_ids or {}).get(source.id))
+        results.append(RunResult(source.id, run_id))  # replaced when the spider closes
         crawler = _crawler_for(settings, source, first=index == 0)
+        _keep_alive(db, crawler, run_id)
 
-        def closed(spider, reason, crawler=crawler, result=result) -> None:
-            _finish_run(db, result, crawler.stats.get_stats(), reason)
+        def closed(spider, reason, crawler=crawler, index=index) -> None:
+            run_id, source_id = results[index].run_id, results[index].source_id
+            result = runs.result_from_stats(source_id, run_id, crawler.stats.get_stats(), reason)
+            runs.close_run(db, result)
+            results[index] = result
             log.info(
                 "%s: finished (%s): %d pages, %d articles seen, %d new, %d errors",
                 result.source_id,
@@ -179,27 +126,5 @@ def run_crawl(
             max_pages=settings.getint("DVCRAWL_MAX_PAGES"),
         )
     process.start()
-    _count_copies(db, results)
+    runs.count_copies(db, results)
     return CrawlSummary(results)
-
-
-def _count_copies(db: Database, results: list[SourceRunStats]) -> None:
-    """Copies among this run's new articles, counted once the run is over: an original
-    stored after its copy re-points the copy then, so a count taken at store time is short."""
-    with db.session() as session:
-        for result in results:
-            started = session.scalar(
-                select(CrawlRun.started_at).where(CrawlRun.id == result.run_id)
-            )
-            result.duplicates_new = (
-                session.scalar(
-                    select(func.count())
-                    .select_from(Article)
-                    .where(
-                        Article.source_id == result.source_id,
-                        Article.fetched_at >= started,
-                        Article.duplicate_of_id.is_not(None),
-                    )
-                )
-                or 0
-            )

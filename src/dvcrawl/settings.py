@@ -39,6 +39,10 @@ DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 DEPTH_LIMIT = 0
 DVCRAWL_MAX_PAGES = 3000  # pages per source per run (a source's max_pages overrides)
 DVCRAWL_MAX_LISTING_DEPTH = 3  # menu/category hops from a start URL (source's max_depth)
+# An article page that failed (5xx, timeout, connection error) is owed to later runs: the next
+# run tries it again, then after this many seconds, doubling, until it failed in this many runs.
+DVCRAWL_ARTICLE_MAX_ATTEMPTS = 5
+DVCRAWL_ARTICLE_RETRY_BACKOFF = 1800
 
 # Requests are de-duplicated on their canonical URL (tracking parameters, slash, redirects).
 DUPEFILTER_CLASS = "dvcrawl.dupefilter.CanonicalDupeFilter"
@@ -62,3 +66,6 @@ EXTENSIONS = {
     "dvcrawl.progress.ProgressLog": 500,
 }
 DVCRAWL_PROGRESS_INTERVAL = 10.0  # seconds between progress lines on stderr
+# Article pages are extracted, scored and fingerprinted in this many worker processes
+# (dvcrawl.workpool); -1: one per usable core (none on a single core), 0: in the crawl process.
+DVCRAWL_EXTRACT_WORKERS = -1

@@ -10,7 +10,14 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["canonical_tone", "fold", "nfc", "normalize_for_compare", "strip_unshowable"]
+__all__ = [
+    "canonical_tone",
+    "fold",
+    "nfc",
+    "normalize_for_compare",
+    "strip_invisible",
+    "strip_unshowable",
+]
 
 # Combining tone marks (sắc, huyền, hỏi, ngã, nặng) in decomposed form.
 _TONES = "\u0301\u0300\u0309\u0303\u0323"
@@ -21,23 +28,33 @@ _TONES = "\u0301\u0300\u0309\u0303\u0323"
 _NEW_TONE = re.compile(
     rf"(?<![qQ])([oO][aAeE]|[uU][yY])([{_TONES}])(?![a-zA-Z\u0300-\u036f])",
 )
-# What no reader should get from a crawled page, a staff edit or a query: NUL (PostgreSQL
-# refuses it in text) and other C0/C1 controls except tab and newline, and the bidi overrides,
-# isolates and marks that make text read in another order than it is stored ("Trojan
-# Source"). Zero-width joiners stay: scripts need them.
-_UNSHOWABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Invisible characters that break words and search when left in text: soft hyphen, zero-width
+# space, word joiner and invisible operators, BOM, left-to-right/right-to-left marks and the bidi
+# embedding/isolate controls. (ZWJ/ZWNJ stay: they shape emoji and some scripts.)
+_INVISIBLE = re.compile("[\u00ad\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# What no reader should get from a crawled page, a staff edit or a query, besides the
+# invisible characters above: NUL (PostgreSQL refuses it in text) and the other C0/C1 controls
+# except tab and newline.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # Runs of whitespace, including non-breaking and zero-width spaces common on portals.
 _WS = re.compile(r"[\s\u00a0\u200b\ufeff]+")
 
 
 def strip_unshowable(s: str) -> str:
-    """``s`` without :data:`_UNSHOWABLE` characters."""
-    return _UNSHOWABLE.sub("", s)
+    """``s`` as a person may be shown it: no invisible, bidi or control characters (the
+    desk's output and what staff type; "Trojan Source" reordering included)."""
+    return _CONTROLS.sub("", strip_invisible(s))
 
 
 def nfc(s: str) -> str:
     """Compose ``s`` to Unicode NFC (pages typed in decomposed form are common)."""
     return unicodedata.normalize("NFC", s)
+
+
+def strip_invisible(s: str) -> str:
+    """``s`` without soft hyphens, zero-width and bidi control characters: invisible, they
+    still split words for search, dedupe and comparison."""
+    return _INVISIBLE.sub("", s)
 
 
 def canonical_tone(s: str) -> str:

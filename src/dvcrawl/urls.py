@@ -253,3 +253,16 @@ def accept_canonical_link(page_url: str, canonical_href: str | None) -> str | No
         log.info("ignoring rel=canonical to the home page %s on %s", target, page_url)
         return None
     return target
+
+
+def fetch_form(linked: str, canonical: str) -> str:
+    """The URL to request: the canonical one, but with the trailing slash the portal linked.
+
+    Canonical URLs drop a trailing slash (one stored row for ``/a`` and ``/a/``); some servers
+    answer only the linked spelling, so that is the one fetched.
+    """
+    if urlsplit(linked).path.endswith("/"):
+        parts = urlsplit(canonical)
+        if not parts.path.endswith("/"):
+            return urlunsplit(parts._replace(path=parts.path + "/"))
+    return canonical

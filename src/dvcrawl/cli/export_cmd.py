@@ -30,6 +30,7 @@ def article_json(article: Article, original_url: str | None) -> dict:
         "status": article.status,
         "id": article.id,
         "credit": article.credit,
+        "lead": article.lead,
         "relevance_score": article.relevance_score,
         "relevance_terms": article.relevance_terms,
         "date_method": article.date_method,

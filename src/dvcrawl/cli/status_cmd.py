@@ -1,4 +1,5 @@
-"""``dvcrawl status``: one row per source (last run, result, next run, streak, alarms)."""
+"""``dvcrawl status``: one row per source (last run, result, next run, articles pending and
+given up, streak, alarms)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,12 @@ from dvcrawl.cli.common import add_db_arg, add_sources_arg, database_from_args
 from dvcrawl.config import resolve_sources_path
 from dvcrawl.health import SourceHealth, source_health
 from dvcrawl.sources import load_sources
+from dvcrawl.storage.runs import RunStatus
 
-COLUMNS = ("source", "last run", "result", "next run", "articles", "/day", "streak", "alarms")
+COLUMNS = (
+    "source", "last run", "result", "next run", "articles", "/day", "pending", "failed", "streak",
+    "alarms",
+)  # fmt: skip
 
 
 def register(subparsers) -> None:
@@ -33,7 +38,7 @@ def _when(value: datetime | None) -> str:
 
 def _row(h: SourceHealth) -> tuple[str, ...]:
     result = h.last_status or "never run"
-    if h.last_reason and h.last_status != "ok":
+    if h.last_reason and h.last_status != RunStatus.OK:
         result += f": {h.last_reason[:60]}"
     return (
         h.source_id,
@@ -42,6 +47,8 @@ def _row(h: SourceHealth) -> tuple[str, ...]:
         _when(h.next_run),
         str(h.articles_stored),
         f"{h.articles_per_day:g}",
+        str(h.articles_pending),
+        str(h.articles_failed),
         str(h.failure_streak),
         "; ".join(h.alarms) or "-",
     )

@@ -1,44 +1,57 @@
 """The extraction entry point (CONTRACT.md): ``extract_article(html, url)``.
 
-Reads a page the way a person does: find the article's own title and the date printed next to
-it (or trusted metadata), take the body out of the portal's furniture, drop junk lines, keep
-the byline and "Theo:" credit apart, and say when the page is no article at all.
+trafilatura first, improved only on evidence: trafilatura (with metadata) reads every page, and
+the rules built for Vietnamese portals (the article's own printed title and date line, a CMS
+family's body container, the lead set apart, the byline and "Theo:" credit kept apart, junk
+lines) replace a field only where they have something better to say. Any failure of those rules
+falls back to plain trafilatura for that page: extraction never raises and never loses a page.
 """
 
 from __future__ import annotations
 
+import logging
 import re
-from copy import deepcopy
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 import lxml.html
 from lxml.cssselect import CSSSelector
 from lxml.etree import ParserError
 from lxml.html import HtmlElement
 
-from dvcrawl.extract.byline import is_tail_line, split_tail
-from dvcrawl.extract.cleanup import captions, prune, selector, unwrap_layout_tables
+from dvcrawl.constants import MIN_BODY_CHARS
+from dvcrawl.extract.body import Base, choose_body, trafilatura_base
+from dvcrawl.extract.byline import split_tail
+from dvcrawl.extract.cleanup import captions, selector
 from dvcrawl.extract.datepick import find_date
-from dvcrawl.extract.generic import (
-    block_lines,
-    container_of,
-    lead_lines,
-    styled_byline,
-    trafilatura_lines,
-    trailer_lines,
+from dvcrawl.extract.dates import parse_iso
+from dvcrawl.extract.generic import lead_lines, styled_byline
+from dvcrawl.extract.lead import with_lead
+from dvcrawl.extract.lines import clean_lines, drop_link_lists
+from dvcrawl.extract.people import pick_author
+from dvcrawl.extract.reject import reject_reason, teaser_keys
+from dvcrawl.extract.text import (
+    clean_line,
+    decode_html,
+    header_charset,
+    looks_binary,
+    looks_vietnamese,
 )
-from dvcrawl.extract.lines import clean_lines
-from dvcrawl.extract.reject import reject_reason
-from dvcrawl.extract.text import decode_html, looks_binary
-from dvcrawl.extract.title import find_title
+from dvcrawl.extract.title import find_title, host_label
 from dvcrawl.profiles import Profile, by_name, detect
-from dvcrawl.textnorm import nfc
+from dvcrawl.textnorm import nfc, strip_invisible
 
-_CANONICAL = CSSSelector("link[rel='canonical']")
+log = logging.getLogger(__name__)
+
+# The page's own address: rel=canonical, else OpenGraph's og:url (many CMS themes set only that).
+_CANONICAL = (CSSSelector("link[rel='canonical']"), CSSSelector("meta[property='og:url']"))
+_SITE_NAME = CSSSelector("meta[property='og:site_name']")
 # '<?xml version="1.0" encoding="utf-8"?>' at the top of XHTML pages (and a BOM before it).
 _XML_DECLARATION = re.compile(r"^\ufeff?\s*<\?xml[^>]*\?>")
-# A container with less text than this is a wrong match (an empty rich-text field).
-_MIN_CONTAINER = 200
+# Parsed as trafilatura parses (comments and processing instructions dropped): a comment in
+# the middle of a paragraph splits its text, and trafilatura then loses half the story.
+_PARSER = lxml.html.HTMLParser(collect_ids=False, remove_comments=True, remove_pis=True)
+# Fields of ExtractedArticle that explain extraction (for `dvcrawl inspect`), not article data.
+_EXPLAIN = ("decisions", "removed")
 
 
 @dataclass
@@ -57,15 +70,24 @@ class ExtractedArticle:
     is_article: bool = True
     reject_reason: str | None = None  # "empty", "listing", "error-page", "login-wall", "binary"
     family: str | None = None  # the CMS family recognised ("sharepoint", "dcs", ...) or None
+    lead: str | None = None  # the sapo set apart above the body; ``text`` starts with it
+    # field -> the rule or profile that decided it ({"body": "trafilatura", "title": "h1"})
+    decisions: dict[str, str] = field(default_factory=dict, repr=False)
+    # (removed text snippet <= 120 chars, why) for `dvcrawl inspect`
+    removed: list[tuple[str, str]] = field(default_factory=list, repr=False)
 
     def __getitem__(self, key: str):
         return getattr(self, key)
 
     def keys(self):
-        return asdict(self).keys()
+        return self.as_dict().keys()
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        """The article's data, without the explanation fields."""
+        data = asdict(self)
+        for name in _EXPLAIN:
+            data.pop(name)
+        return data
 
 
 def _rejected(url: str, reason: str) -> ExtractedArticle:
@@ -74,23 +96,9 @@ def _rejected(url: str, reason: str) -> ExtractedArticle:
 
 def _parse(html: str) -> HtmlElement | None:
     try:
-        return lxml.html.document_fromstring(html)
+        return lxml.html.document_fromstring(html, parser=_PARSER)
     except (ParserError, ValueError):
         return None
-
-
-def _container(
-    tree: HtmlElement, profile: Profile | None, content_selector: str | None
-) -> HtmlElement | None:
-    """The body container: the source's selector, else the family's, longest text first."""
-    groups = [selector(content_selector)(tree)] if content_selector else []
-    if profile is not None:
-        groups += [[el] for el in profile.select("content", tree)]
-    for group in groups:
-        best = max(group, key=lambda el: len(el.text_content()), default=None)
-        if best is not None and len(best.text_content().strip()) >= _MIN_CONTAINER:
-            return best
-    return None
 
 
 def extract_article(
@@ -99,77 +107,130 @@ def extract_article(
     *,
     content_selector: str | None = None,
     exclude_selectors: tuple[str, ...] = (),
-    profile: str | None = None,
+    profile: str | Profile | None = None,
+    content_type: str | bytes | None = None,
+    http_charset: str | None = None,
 ) -> ExtractedArticle:
     """Extract the article in ``html`` fetched from ``url``; never raises on bad pages.
 
-    ``content_selector``/``exclude_selectors`` (CSS) and ``profile`` (a CMS family name, to
-    force one) come from the source's optional keys; a bad selector or an unknown family name
-    is a configuration mistake and raises ValueError naming it.
+    ``content_selector``/``exclude_selectors`` (CSS) and ``profile`` (the source's CMS family,
+    by name or as a Profile) come from the source's optional keys; without a profile the family
+    is detected from the page. ``content_type`` (the HTTP header) or ``http_charset`` say how
+    bytes are encoded. A bad selector or an unknown family name is a configuration mistake and
+    raises ValueError naming it; anything wrong with the page itself never raises.
     """
-    forced = by_name(profile) if profile else None
-    if isinstance(html, bytes):
-        if looks_binary(html):
-            return _rejected(url, "binary")
-        html = decode_html(html)
-    if "\x00" in html[:2048]:
+    forced = by_name(profile) if isinstance(profile, str) and profile else profile or None
+    for css in (content_selector, *exclude_selectors):
+        if css:
+            selector(css)
+    selectors = (content_selector, tuple(exclude_selectors))
+    charset = http_charset or header_charset(content_type)
+    try:
+        return _extract(html, url, selectors, forced, charset)
+    except Exception as exc:  # noqa: BLE001 - a rule's bug must not lose the page
+        log.warning(
+            "extraction rules failed on %s (%s: %s); plain trafilatura used",
+            url,
+            type(exc).__name__,
+            exc,
+        )
+        return _plain(html, url, charset, f"{type(exc).__name__}: {exc}")
+
+
+def _text_of(html: str | bytes, charset: str | None) -> str:
+    text = decode_html(html, charset) if isinstance(html, bytes) else html
+    return strip_invisible(_XML_DECLARATION.sub("", text, count=1))  # lxml refuses str with a decl
+
+
+def _plain(html: str | bytes, url: str, charset: str | None, why: str) -> ExtractedArticle:
+    """Plain trafilatura on the page: what a failure of the rules falls back to."""
+    try:
+        tree = _parse(nfc(_text_of(html, charset)))
+        base = trafilatura_base(tree, url) if tree is not None else Base()
+    except Exception as exc:  # noqa: BLE001 - even trafilatura failing must not raise
+        log.warning("trafilatura failed on %s too (%s: %s)", url, type(exc).__name__, exc)
+        return _rejected(url, "unparsable")
+    lines = [x for x in map(clean_line, base.lines) if x]
+    text = "\n".join(lines)
+    published = parse_iso(base.date)
+    art = ExtractedArticle(
+        url=url,
+        title=clean_line(base.title),
+        text=text,
+        published=published,
+        author=clean_line(base.author) or None,
+        date_method="htmldate-fallback" if published else None,
+        date_doubtful=bool(published),
+        is_article=len(text) >= MIN_BODY_CHARS,
+        reject_reason=None if len(text) >= MIN_BODY_CHARS else "empty",
+    )
+    art.decisions = dict.fromkeys(
+        ("body", "title", "author", "published"), "trafilatura (fallback)"
+    )
+    art.removed = [("", f"extraction rules failed: {why}"[:200])]
+    return art
+
+
+def _extract(
+    html: str | bytes,
+    url: str,
+    selectors: tuple[str | None, tuple[str, ...]],
+    forced: Profile | None,
+    charset: str | None,
+) -> ExtractedArticle:
+    if isinstance(html, bytes) and looks_binary(html):
         return _rejected(url, "binary")
-    html = _XML_DECLARATION.sub("", html, count=1)  # lxml refuses str with an encoding decl
-    tree = _parse(nfc(html)) if html.strip() else None
+    text = _text_of(html, charset)
+    if "\x00" in text[:2048]:
+        return _rejected(url, "binary")
+    tree = _parse(nfc(text)) if text.strip() else None
     if tree is None:
         return _rejected(url, "empty")
-    # Title and date are read on the page as printed; the body on a copy pruned of junk.
-    selectors = (content_selector, tuple(exclude_selectors))
-    return _extract_tree(tree, deepcopy(tree), url, selectors, forced)
-
-
-def _body_lines(
-    tree: HtmlElement, body: HtmlElement | None, url: str
-) -> tuple[HtmlElement | None, list[str]]:
-    """(container, raw lines): the known container's blocks, else trafilatura's choice widened
-    to the element holding its paragraphs."""
-    if body is not None:
-        return body, lead_lines(tree, body) + block_lines(body) + trailer_lines(body, is_tail_line)
-    unwrap_layout_tables(tree)
-    raw = trafilatura_lines(tree, url)
-    box = container_of(tree, raw)
-    if box is None:
-        return None, raw
-    return box, block_lines(box) + trailer_lines(box, is_tail_line)
+    return _extract_tree(tree, url, selectors, forced)
 
 
 def _extract_tree(
-    original: HtmlElement,
     tree: HtmlElement,
     url: str,
     selectors: tuple[str | None, tuple[str, ...]],
     forced: Profile | None,
 ) -> ExtractedArticle:
-    content_selector, exclude_selectors = selectors
-    profile = forced or detect(original, url)
-    title, title_el = find_title(original, profile)
-    caps = captions(original)
-    canonical = next((el.get("href") for el in _CANONICAL(original) if el.get("href")), None)
-    body = _container(tree, profile, content_selector)
-    prune(tree, body, profile, exclude_selectors)
-    published, method, doubtful = find_date(original, title_el, profile, pruned=tree)
-    box, raw = _body_lines(tree, body, url)
-    cleaned = clean_lines(raw, title, caps)
-    reason = reject_reason(original, tree if box is None else box, title, cleaned)
-    lines, author, credit = split_tail(cleaned)
-    if author is None and box is not None and lines and lines[-1] == styled_byline(box):
-        author, lines = lines[-1], lines[:-1]
-    return ExtractedArticle(
-        url=url,
-        title=title,
-        text="\n".join(lines),
-        published=published,
-        author=author,
-        credit=credit,
-        canonical_url=canonical,
-        date_method=method,
-        date_doubtful=doubtful,
-        is_article=reason is None,
-        reject_reason=reason,
-        family=profile.name if profile else None,
+    profile = forced or detect(tree, url)
+    art = ExtractedArticle(url=url, family=profile.name if profile else None)
+    decisions, removed = art.decisions, art.removed
+    base = trafilatura_base(tree, url)
+    title, title_el, decisions["title"] = find_title(tree, profile, url)
+    if not title and base.title:
+        title, decisions["title"] = clean_line(base.title), "trafilatura"
+    own = (el.get("href") or el.get("content") for sel in _CANONICAL for el in sel(tree))
+    art.canonical_url = next((href for href in own if href), None)
+    day_first = looks_vietnamese(tree, url, title)
+    caps = captions(tree) if day_first else set()  # trafilatura leaves captions out itself
+    art.published, art.date_method, art.date_doubtful = find_date(
+        tree, title_el, profile, base.date, day_first
     )
+    decisions["published"] = art.date_method or "none"
+    known_lead: list[str] = []
+
+    def lead_of(pruned: HtmlElement, box: HtmlElement) -> list[str]:
+        if day_first:  # the lead rules were made for Vietnamese portals' sapo
+            known_lead.extend(lead_lines(pruned, box))
+        return list(known_lead)
+
+    body = choose_body(tree, base, profile, selectors, removed, lead_of, widen=day_first)
+    decisions["body"] = body.how
+    cleaned = clean_lines(body.lines, title, caps, removed)
+    scope = body.scope if body.scope is not None else tree
+    art.reject_reason = reject_reason(tree, scope, title, cleaned)
+    cleaned = drop_link_lists(cleaned, teaser_keys(tree), removed)  # after: listings need them
+    lines, byline, art.credit = split_tail(cleaned)
+    if byline is None and body.box is not None and lines and lines[-1] == styled_byline(body.box):
+        byline, lines = lines[-1], lines[:-1]
+    site = next((el.get("content") or "" for el in _SITE_NAME(tree)), "")
+    art.author, decisions["author"] = pick_author(byline, base.author, site, host_label(url))
+    if day_first:
+        known = [clean_line(x) for x in known_lead if x.strip()]
+        lines, art.lead, how = with_lead(lines, title_el, known)
+        decisions["lead"] = how or "none"
+    art.title, art.text, art.is_article = title, "\n".join(lines), art.reject_reason is None
+    return art

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from lxml import etree
 from lxml.cssselect import CSSSelector, SelectorError
 from lxml.html import HtmlElement
 
@@ -72,7 +73,9 @@ def _image_caption(img: HtmlElement) -> list[str]:
         return []
     found = [_emphasised_only(block)]
     if not block.text_content().strip():  # the image alone: the caption is a block below
-        for nxt in list(block.itersiblings())[:2]:  # a file-name line may sit in between
+        # Elements only: comments and processing instructions between blocks are no caption
+        # (lxml refuses to search inside them). A file-name line may sit in between.
+        for nxt in list(block.itersiblings(tag=etree.Element))[:2]:
             if len(nxt.text_content()) > _MAX_CAPTION:
                 break
             found.append(_emphasised_only(nxt))

@@ -1,9 +1,11 @@
 """Which date on the page is the publication date, and how it was found (``date_method``).
 
 Order of trust: page metadata (article:published_time, itemprop, JSON-LD), the family's date
-block, then the short date line next to the title (the "header block"), then htmldate. Never the
-header's current-date bar (skipped by its place in header/nav furniture), never an "updated"
-time, never dates inside body sentences or of related items (only short lines near the title).
+block, then the short date line next to the title (the "header block", on Vietnamese pages: it
+is read day first), then the date trafilatura found with htmldate. Never the header's
+current-date bar (skipped by its place in header/nav furniture above the title, or by being
+today), never an "updated" time, never dates inside body sentences or of a list of other
+stories (only short lines near the title, and the scan stops at a "Tin liên quan" heading).
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from datetime import datetime
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
-from dvcrawl.extract.dates import VN_TZ, is_doubtful, parse_iso, parse_vn
-from dvcrawl.extract.junk import PAGE_HINT, hint_of
+from dvcrawl.constants import VN_TZ
+from dvcrawl.extract.dates import is_doubtful, parse_iso, parse_vn
+from dvcrawl.extract.junk import PAGE_HINT, TAIL_HEADINGS, hint_of
+from dvcrawl.extract.text import key
 from dvcrawl.profiles import Profile
 from dvcrawl.textnorm import fold
 
@@ -42,6 +46,14 @@ _MAX_DATE_LINE = 90
 _AFTER_TITLE = 12
 _BEFORE_TITLE = 3
 _FURNITURE_TAGS = {"header", "nav", "footer", "aside"}
+# Class words of a date block: furniture above the title (the "today" bar), but below it the
+# article's own date line ("<div class=datetime>Thứ Tư, 25/12/2024 10:15</div>").
+_DATE_HINT = re.compile(
+    r"(?:^|[\s_-])(datetime|date-now|today|currentdate|current-date|date-bar|datebar)(?:$|[\s_-])",
+    re.I,
+)
+# A date alone in brackets after a headline link: an item of a list of other stories.
+_BRACKETED = re.compile(r"^\(\s*[\d/.\-: hg]+\s*\)$")
 
 
 def _from_meta(tree: HtmlElement) -> tuple[str, str] | None:
@@ -80,13 +92,17 @@ def _from_profile(
     return None
 
 
-def _in_furniture(el: HtmlElement, title_el: HtmlElement | None) -> bool:
+def _in_furniture(el: HtmlElement, title_el: HtmlElement | None, below: bool = False) -> bool:
     """Inside the page header/nav/sidebar (where the current-date bar lives).
 
-    A block that also holds the article title is the article's own header ("entry-header").
+    A block that also holds the article title is the article's own header ("entry-header");
+    ``below`` the title, a date class ("datetime", "today") is the article's date line.
     """
     for anc in (el, *el.iterancestors()):
-        if anc.tag in _FURNITURE_TAGS or PAGE_HINT.search(hint_of(anc)):
+        hint = hint_of(anc)
+        if below:
+            hint = _DATE_HINT.sub(" ", hint)
+        if anc.tag in _FURNITURE_TAGS or PAGE_HINT.search(hint):
             return title_el is None or title_el not in anc.iterdescendants()
     return False
 
@@ -103,12 +119,14 @@ def _lines(tree: HtmlElement) -> list[tuple[str, HtmlElement]]:
 
 
 def _line_date(
-    lines: list[tuple[str, HtmlElement]], i: int, title_el: HtmlElement | None
+    lines: list[tuple[str, HtmlElement]], i: int, title_el: HtmlElement | None, below: bool
 ) -> str | None:
     """A date printed on line ``i`` (its time may sit on the next or previous short line)."""
     text, el = lines[i]
-    if len(text) > _MAX_DATE_LINE or _in_furniture(el, title_el):
+    if len(text) > _MAX_DATE_LINE or _in_furniture(el, title_el, below):
         return None
+    if _BRACKETED.match(text) and _links_nearby(el):
+        return None  # "Headline (25/12/2024)": another story's date
     if i > 0 and _UPDATED.search(fold(lines[i - 1][0][-20:])):
         return None  # "Cập nhật:" label in its own span before the date
     prev = lines[i - 1][0] if i > 0 and len(lines[i - 1][0]) < 12 else ""
@@ -134,13 +152,13 @@ def _near_title(tree: HtmlElement, title_el: HtmlElement | None) -> str | None:
         return None
     last_title = max(i for i, (_, el) in enumerate(lines) if el in inside)
     for i in range(last_title + 1, min(len(lines), last_title + 1 + _AFTER_TITLE)):
-        if len(lines[i][0]) > 2 * _MAX_DATE_LINE + 60:
-            break  # the body has started; later dates belong to the story or related items
-        if value := _line_date(lines, i, title_el):
+        if len(lines[i][0]) > 2 * _MAX_DATE_LINE + 60 or key(lines[i][0]) in TAIL_HEADINGS:
+            break  # the body or a list of other stories has started: their dates are not ours
+        if value := _line_date(lines, i, title_el, below=True):
             return value
     today = datetime.now(VN_TZ).date().isoformat()
     for i in range(idx - 1, max(-1, idx - 1 - _BEFORE_TITLE), -1):
-        value = _line_date(lines, i, title_el)
+        value = _line_date(lines, i, title_el, below=False)
         if value and not value.startswith(today):  # above the title, "today" is the date bar
             return value
     return None
@@ -150,30 +168,48 @@ def find_date(
     tree: HtmlElement,
     title_el: HtmlElement | None,
     profile: Profile | None,
-    pruned: HtmlElement | None = None,
+    fallback: str | None = None,
+    day_first: bool = True,
 ) -> tuple[str | None, str | None, bool]:
     """(published, date_method, date_doubtful) for the page; (None, None, False) if none.
 
-    ``pruned`` (the page without header/sidebars) is what htmldate sees, so its guess cannot be
-    the current-date bar; a guess is still marked doubtful for staff to check.
+    ``fallback`` is htmldate's guess (made by trafilatura on the whole page), still marked
+    doubtful for staff to check. Short date lines near the title are read only when
+    ``day_first`` (Vietnamese pages): elsewhere "12/10/2020" may be month first.
     """
     found = _from_meta(tree) or _from_profile(tree, profile, title_el)
-    near = _near_title(tree, title_el) if found is None or len(found[0]) == 10 else None
+    wanted = day_first and (found is None or len(found[0]) == 10)
+    near = _near_title(tree, title_el) if wanted else None
     if found is None and near:
         found = (near, "header-block")
     elif found is not None and near and len(near) > 10 and near.startswith(found[0]):
         found = (near, f"{found[1]}+header-block")  # same day; the page also prints the time
     if found is None:
-        guess = _htmldate(pruned if pruned is not None else tree)
+        guess = parse_iso(fallback or "")
+        if guess and day_first and _not_the_articles(tree, guess[:10]):
+            guess = None
         return (guess, "htmldate-fallback", True) if guess else (None, None, False)
     return found[0], found[1], is_doubtful(found[0])
 
 
-def _htmldate(tree: HtmlElement) -> str | None:
-    """Last resort; htmldate reads metadata and URLs well but may guess month-first in text."""
-    try:
-        from htmldate import find_date as htmldate_find
-    except ImportError:  # pragma: no cover - htmldate ships with trafilatura
-        return None
-    value = htmldate_find(tree, extensive_search=False, original_date=True)
-    return value or None
+def _not_the_articles(tree: HtmlElement, day: str) -> bool:
+    """Is ``day`` today (the day of fetching), or printed in the page's header/nav furniture or
+    by a headline link of another story?
+
+    htmldate reads the whole page, date bar and lists of other stories included.
+    """
+    if day == datetime.now(VN_TZ).date().isoformat():
+        return True
+    for text, el in _lines(tree):
+        if len(text) > _MAX_DATE_LINE or not (found := parse_vn(text)) or found.value[:10] != day:
+            continue
+        teaser = _BRACKETED.match(text) or any(a.tag == "li" for a in el.iterancestors())
+        if _in_furniture(el, None) or (teaser and _links_nearby(el)):
+            return True
+    return False
+
+
+def _links_nearby(el: HtmlElement) -> bool:
+    """A link in ``el`` or beside it: the headline a teaser date goes with."""
+    parent = el.getparent()
+    return el.tag == "a" or (parent is not None and parent.find(".//a") is not None)

@@ -11,9 +11,10 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 
+from dvcrawl.constants import VN_TZ
 from dvcrawl.textnorm import fold
 
-VN_TZ = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
+__all__ = ["VN_TZ", "Found", "is_doubtful", "parse_iso", "parse_vn"]
 # Before the web portals existed; a date older than this is a parsing accident.
 EARLIEST_YEAR = 1990
 
@@ -21,8 +22,11 @@ EARLIEST_YEAR = 1990
 _DMY = re.compile(r"(?<!\d)(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*((?:19|20)\d{2})(?!\d)")
 # "ngày 6 tháng 1 năm 2022", "06 tháng 01, 2022" on folded text.
 _WORDY = re.compile(r"(?<!\d)(\d{1,2}) thang (\d{1,2}),?\s*(?:nam\s+)?((?:19|20)\d{2})(?!\d)")
-# Time with optional seconds and SA/CH/AM/PM: "19:57", "10:15 SA", "3:20 CH", "08h30".
-_TIME = re.compile(r"(?<!\d)(\d{1,2})\s*[:hg]\s*(\d{2})(?::\d{2})?(?:\s*(sa|ch|am|pm)\b)?", re.I)
+# Time with optional seconds and SA/CH/AM/PM: "19:57", "10:15 SA", "3:20 CH", "08h30",
+# "lúc 10 giờ 15" (also folded: "10 gio 15").
+_TIME = re.compile(
+    r"(?<!\d)(\d{1,2})\s*(?:[:hg]|giờ|gio)\s*(\d{2})(?::\d{2})?(?:\s*(sa|ch|am|pm)\b)?", re.I
+)
 # ISO 8601 from metadata: "2022-12-27T22:37:00+07:00", "2022-12-27 22:37", "2022-12-27".
 _ISO = re.compile(
     r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?"
@@ -87,7 +91,9 @@ def parse_vn(text: str, pos: int = 0) -> Found | None:
 
 
 def parse_iso(text: str) -> str | None:
-    """Metadata dates (ISO 8601) in the contract form, converted to +07:00 when zoned."""
+    """Metadata dates (ISO 8601) in the contract form. A stated offset is kept as the page gives
+    it (converting would move a "19:10-05:00" evening into the next day); only an offset-less
+    time is read as Vietnam time."""
     m = _ISO.match(text or "")
     if not m:
         return None
@@ -99,8 +105,7 @@ def parse_iso(text: str) -> str | None:
     except ValueError:
         return None
     if tz:
-        offset = UTC if tz == "Z" else _offset(tz)
-        moment = naive.replace(tzinfo=offset).astimezone(VN_TZ)
+        moment = naive.replace(tzinfo=UTC if tz == "Z" else _offset(tz))
     else:
         moment = naive.replace(tzinfo=VN_TZ)  # portals print local time without a zone
     return moment.replace(second=0 if not ss else moment.second).isoformat()

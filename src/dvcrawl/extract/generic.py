@@ -1,4 +1,4 @@
-"""Body text from a pruned tree: trafilatura on generic pages, block lines in a known container.
+"""Body text from a pruned tree: block lines of a known container, its lead and trailer.
 
 When a family or a source selector names the body container, the container *is* the article:
 its block-level text is taken as printed, so subheadings, "Một là, ..." lists and the closing
@@ -8,7 +8,6 @@ finds the main content.
 
 from __future__ import annotations
 
-import trafilatura
 from lxml import etree
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
@@ -115,8 +114,6 @@ def trailer_lines(body: HtmlElement, keep) -> list[str]:
     return found
 
 
-# Less text than this from precision mode: try recall mode (same figure as reject._MIN_BODY).
-_MIN_PRECISE = 150
 # Lines this long name their paragraph in the page without ambiguity.
 _ANCHOR_CHARS = 60
 # Longer elements are containers, not paragraphs: skip them when looking for a line's element.
@@ -137,8 +134,12 @@ def _common_ancestor(elements: list[HtmlElement]) -> HtmlElement | None:
     return common
 
 
-def container_of(tree: HtmlElement, lines: list[str]) -> HtmlElement | None:
-    """The element that holds the paragraphs trafilatura chose, if it is not much bigger.
+_PARAGRAPH_TAGS = ("p", "li", "td", "blockquote")
+
+
+def container_of(tree: HtmlElement, lines: list[str], limit: bool = True) -> HtmlElement | None:
+    """The element that holds the paragraphs trafilatura chose, if it is not much bigger
+    (without ``limit``: whatever its size, short of the whole page).
 
     Its block text then restores what precision mode dropped inside the article (subheadings,
     short lines, the byline) on pages of no known family.
@@ -147,7 +148,10 @@ def container_of(tree: HtmlElement, lines: list[str]) -> HtmlElement | None:
     if len(wanted) < 2:
         return None
     found = []
-    for el in tree.iter("p", "div", "li", "td", "blockquote", "section", "article"):
+    # Without a limit (only the region is wanted) paragraphs suffice, and skipping the big
+    # wrapper divs spares reading the whole page's text once per nesting level.
+    tags = _PARAGRAPH_TAGS + ("div", "section", "article") if limit else _PARAGRAPH_TAGS
+    for el in tree.iter(*tags):
         text = el.text_content()
         if _ANCHOR_CHARS <= len(text) <= _MAX_PARAGRAPH and " ".join(text.split()) in wanted:
             found.append(el)
@@ -157,28 +161,9 @@ def container_of(tree: HtmlElement, lines: list[str]) -> HtmlElement | None:
     kept = sum(len(x) for x in lines)
     if box is None or box.tag in ("html", "body"):
         return None
-    if len(box.text_content()) > _CONTAINER_GROWTH * kept + _CONTAINER_SLACK:
+    if limit and len(box.text_content()) > _CONTAINER_GROWTH * kept + _CONTAINER_SLACK:
         return None
     return box
-
-
-def trafilatura_lines(tree: HtmlElement, url: str) -> list[str]:
-    """Main-content lines by trafilatura: precision mode first, recall mode if that finds
-    next to nothing (short stories on sparse old pages), never comments or metadata."""
-    for precision in (True, False):
-        doc = trafilatura.bare_extraction(
-            tree,
-            url=url,
-            favor_precision=precision,
-            favor_recall=not precision,
-            include_comments=False,
-            include_tables=True,
-            with_metadata=False,
-        )
-        text = getattr(doc, "text", None) if doc is not None else None
-        if text and len(text) >= _MIN_PRECISE:
-            return text.splitlines()
-    return text.splitlines() if text else []
 
 
 def block_lines(root: HtmlElement) -> list[str]:

@@ -36,48 +36,87 @@ _TOKEN_SPLIT = re.compile(r"[\s•|·/]+")
 
 def is_date_line(line: str) -> bool:
     """A line that is only a date/time ("Chủ Nhật, 14/4/2024", "22:37 27/12/2022")."""
-    if parse_vn(line) is None or len(line) > 60:
+    if len(line) > 60 or parse_vn(line) is None:
         return False
     return not _DATE_WORDS.sub("", key(line)).strip()
 
 
-def _is_junk(line: str, k: str, captions: set[str]) -> bool:
+def _junk_reason(line: str, k: str, captions: set[str]) -> str | None:
+    """Why ``line`` is junk, or None when it is text."""
     if k in TAIL_HEADINGS:
-        return False  # kept until _cut_tail has used it to drop what follows
-    if k in JUNK_LABELS or k in captions or not any(ch.isalnum() for ch in k):
-        return True
-    if JUNK_LINE.match(line) or FILE_NAME_LINE.match(line) or is_date_line(line):
-        return True
+        return None  # kept until _cut_tail has used it to drop what follows
+    if k in captions:
+        return "caption printed again"
+    if k in JUNK_LABELS or not any(ch.isalnum() for ch in k):
+        return "toolbar or label"
+    if JUNK_LINE.match(line) or FILE_NAME_LINE.match(line):
+        return "junk line"
+    if is_date_line(line):
+        return "date line"
     if len(line) < 250 and PHOTO_CREDIT_LINE.search(line) and not LABELLED.match(line):
-        return True
+        return "photo credit"
     tokens = [t for t in _TOKEN_SPLIT.split(k) if t]
-    return bool(tokens) and all(t in JUNK_LABELS for t in tokens)
+    return "toolbar or label" if tokens and all(t in JUNK_LABELS for t in tokens) else None
 
 
-def _cut_tail(lines: list[str]) -> list[str]:
-    """Cut at the first teaser/comment heading that comes after the start of the story."""
+def _cut_tail(lines: list[str]) -> int:
+    """Where the teaser/comment tail starts: the first such heading after the story began."""
     total = sum(len(x) for x in lines) or 1
     seen = 0
     for i, line in enumerate(lines):
         if key(line) in TAIL_HEADINGS and seen >= _TAIL_FROM * total:
-            return lines[:i]
+            return i
         seen += len(line)
-    return lines
+    return len(lines)
 
 
-def clean_lines(raw: list[str], title: str, captions: set[str]) -> list[str]:
-    """Body lines without junk, repeats, the repeated title or the teaser tail."""
+def clean_lines(
+    raw: list[str], title: str, captions: set[str], removed: list[tuple[str, str]] | None = None
+) -> list[str]:
+    """Body lines without junk, repeats, the repeated title or the teaser tail; what goes and
+    why is appended to ``removed`` when given."""
     out: list[str] = []
     seen: set[str] = set()
     title_key = key(title)
+    dropped: list[tuple[str, str]] = []
     for text in raw:
         line = clean_line(text)
         k = key(line)
         if not line or k in seen or (k == title_key and not out):
             continue
-        if _is_junk(line, k, captions):
+        if reason := _junk_reason(line, k, captions):
+            dropped.append((line, reason))
             continue
         seen.add(k)
         out.append(line)
-    out = [x for x in _cut_tail(out) if key(x) not in TAIL_HEADINGS]
+    cut = _cut_tail(out)
+    dropped += [(x, "after a related/comment heading") for x in out[cut:]]
+    if removed is not None:
+        removed.extend((x[:120], why) for x, why in dropped)
+    return [x for x in out[:cut] if key(x) not in TAIL_HEADINGS]
+
+
+# A run of at least this many lines that are each a headline link is a list of other stories.
+_LINK_RUN = 3
+_BULLET = re.compile(r"^[-•*·]\s*")
+
+
+def drop_link_lists(
+    lines: list[str], headlines: set[str], removed: list[tuple[str, str]]
+) -> list[str]:
+    """``lines`` without runs of other stories' headlines ("- Giao dịch ... tháng 2/2026" three
+    times or more in a row): prose is never a run of whole link texts."""
+    linked = [key(_BULLET.sub("", x)) in headlines for x in lines]
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and linked[j]:
+            j += 1
+        if j - i >= _LINK_RUN:
+            removed.extend((x[:120], "list of other stories") for x in lines[i:j])
+            i = j
+            continue
+        out.append(lines[i])
+        i += 1
     return out

@@ -10,6 +10,7 @@ import re
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
+from dvcrawl.constants import MIN_BODY_CHARS
 from dvcrawl.extract.text import key
 
 # Error pages, folded to key(): "Trang bạn tìm không tồn tại", "Không tìm thấy trang",
@@ -23,8 +24,6 @@ _ERROR = re.compile(
 _LOGIN = re.compile(r"đăng nhập|login|sign in|mật khẩu|password")
 _PASSWORD = CSSSelector("input[type='password']")
 _ANCHORS = CSSSelector("a")
-# Shorter bodies than these are notices, not articles (a real short news item is ~300 chars).
-_MIN_BODY = 150
 # Error/login pages print a line or two; a long text that mentions "404" is an article.
 _SHORT_PAGE = 800
 # A listing: at least this many body lines are link texts, making up this share of the body.
@@ -39,7 +38,8 @@ _CHARS_PER_TEASER = 200
 _TEASER_CHARS = 20
 
 
-def _teaser_keys(tree: HtmlElement) -> set[str]:
+def teaser_keys(tree: HtmlElement) -> set[str]:
+    """Keys of the link texts long enough to be headlines of other stories."""
     keys = set()
     for a in _ANCHORS(tree):
         text = a.text_content()
@@ -79,10 +79,10 @@ def reject_reason(
         head = key(f"{title}\n" + "\n".join(lines[:3]))
         if _ERROR.search(head) or (not lines and _ERROR.search(key(title))):
             return "error-page"
-        if _PASSWORD(original) and (body_chars < _MIN_BODY or _LOGIN.search(head)):
+        if _PASSWORD(original) and (body_chars < MIN_BODY_CHARS or _LOGIN.search(head)):
             return "login-wall"
-    if _is_listing(_teaser_keys(scope), lines, body_chars):
+    if _is_listing(teaser_keys(scope), lines, body_chars):
         return "listing"
-    if body_chars < _MIN_BODY:
+    if body_chars < MIN_BODY_CHARS:
         return "empty"
     return None

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
-from dvcrawl.textnorm import nfc, normalize_for_compare
+from lxml.html import HtmlElement
+
+from dvcrawl.textnorm import nfc, normalize_for_compare, strip_invisible
 
 # <meta charset="windows-1258"> or content="text/html; charset=cp1258" in the first bytes.
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
 # Signatures of files that are not HTML: PDF, ZIP/Office, PNG, GIF, JPEG, Word 97.
 _BINARY_MAGIC = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\xd0\xcf\x11\xe0")
+# charset=... in an HTTP Content-Type header.
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_\-:.]+)", re.I)
+# A page is "UTF-8 but for a few bad bytes" when at most this many of its non-ASCII characters
+# (or 3, on short pages) fail to decode; a legacy-encoded page fails on nearly all of them.
+_BAD_UTF8_SHARE = 0.02
+_BAD_UTF8_FEW = 3
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 # Runs of whitespace (line breaks of the HTML source included), non-breaking and zero-width spaces.
 _INLINE_WS = re.compile(r"[\s\u00a0\u200b\u2009\u202f\ufeff]+")
 
@@ -22,15 +32,42 @@ def looks_binary(data: bytes) -> bool:
     return b"\x00" in head
 
 
-def decode_html(data: bytes) -> str:
-    """Decode page bytes: UTF-8 if they are valid UTF-8, else the declared charset, else a guess.
+def header_charset(content_type: str | bytes | None) -> str | None:
+    """The charset named by an HTTP Content-Type header value, if any."""
+    if isinstance(content_type, bytes):
+        content_type = content_type.decode("latin-1")
+    m = _HEADER_CHARSET.search(content_type or "")
+    return m.group(1).lower() if m else None
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """The UTF-8 reading of ``data`` with its few bad bytes replaced, if only a few are bad."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    non_ascii = sum(1 for ch in text if ord(ch) > 127)
+    return text if bad <= max(_BAD_UTF8_FEW, _BAD_UTF8_SHARE * non_ascii) else None
+
+
+def decode_html(data: bytes, http_charset: str | None = None) -> str:
+    """Decode page bytes: a BOM, else UTF-8 (even with a few bad bytes), else the HTTP charset,
+    else the declared one, else a guess.
 
     Vietnamese portals mislabel their encoding often (a cp1258 page saying utf-8, a utf-8 page
     saying windows-1252, or none at all). Legacy-encoded Vietnamese is practically never valid
-    UTF-8, so a clean UTF-8 decode wins over any label; a label that fails is not trusted.
+    UTF-8, so a UTF-8 reading that fails on only a few bytes wins over any label; a label that
+    fails is not trusted.
     """
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(enc, errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if (text := _mostly_utf8(data)) is not None:
+        return text
     match = _META_CHARSET.search(data[:4096])
-    candidates = ["utf-8"]
+    candidates = [http_charset] if http_charset else []
     if match:
         candidates.append(match.group(1).decode("ascii", "ignore").lower())
     for enc in candidates:
@@ -49,9 +86,24 @@ def decode_html(data: bytes) -> str:
     return data.decode("cp1258", errors="replace")
 
 
+# Letters only Vietnamese uses among Latin scripts (ă, ơ, ư, đ and the tone-marked vowels).
+_VIETNAMESE = re.compile("[ăơưđĂƠƯĐ\u1ea0-\u1ef9]")
+
+
+def looks_vietnamese(tree: HtmlElement, url: str, title: str) -> bool:
+    """A Vietnamese page: lang="vi", a .vn host, or Vietnamese letters in its title.
+
+    Vietnamese pages write dates day first, so only on them is "12/10/2020" the 12th of October.
+    """
+    if (tree.get("lang") or "").lower().startswith("vi"):
+        return True
+    host = (urlsplit(url).hostname or "").lower()
+    return host.endswith(".vn") or bool(_VIETNAMESE.search(title))
+
+
 def clean_line(line: str) -> str:
     """NFC, single spaces, trimmed: the form every body line is compared and stored in."""
-    return _INLINE_WS.sub(" ", nfc(line)).strip()
+    return _INLINE_WS.sub(" ", strip_invisible(nfc(line))).strip()
 
 
 def key(line: str) -> str:

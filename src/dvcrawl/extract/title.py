@@ -7,6 +7,7 @@ Older portals print the same <title> on every page and put the portal name in an
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
@@ -14,10 +15,19 @@ from lxml.html import HtmlElement
 from dvcrawl.extract.junk import BODY_HINT, PAGE_HINT, hint_of
 from dvcrawl.extract.text import clean_line, key
 from dvcrawl.profiles import Profile
+from dvcrawl.textnorm import fold
 
 # " - Cổng TTĐT tỉnh Hà Nam", " | Báo Hà Tĩnh", " – Tạp chí Dân vận": a separator then a portal
 # name. Split on the last separator only when the tail looks like a site name.
 _SUFFIX = re.compile(r"\s+[-|–—:»]\s+(?P<tail>[^-|–—»]{2,90})$")
+# A leading "<site> | " (only the bar and the colon-free dashes: "Tin tức: ..." is a kicker).
+_PREFIX = re.compile(r"^(?P<head>[^|–—]{2,60}?)\s+[|–—]\s+")
+# Host labels that name no site ("com" in "co.uk", "m" in "m.example.com").
+_GENERIC_LABELS = frozenset(
+    {"m", "mobile", "amp", "news", "blog", "co", "com", "org", "net", "gov", "edu", "ac"}
+)
+# Shorter host labels ("ap", "bbc") match too much text by accident.
+_MIN_HOST = 5
 # What portal names start with (folded words): Cổng (thông tin), Trang (thông tin), Báo, Tạp chí,
 # Đảng bộ, Ban ..., UBND, Sở, Tỉnh ủy, Huyện ủy, Thành ủy, Đài, Portal.
 _SITE_NAME = re.compile(
@@ -61,18 +71,43 @@ _FURNITURE = {"header", "nav", "footer", "aside", "a"}
 _MIN_TITLE = 12
 
 
-def strip_suffix(title: str, site_name: str = "") -> str:
-    """Drop a trailing " - <portal name>" (one or two of them)."""
+def strip_suffix(title: str, site_name: str = "", host: str = "") -> str:
+    """Drop a trailing " - <portal name>" (one or two of them), and a leading "<site> | "
+    when it names the site (og:site_name or the host: "Gregory Szorc's Digital Home | ...")."""
     for _ in range(2):
         m = _SUFFIX.search(title)
         if not m:
             break
         tail = m.group("tail").strip()
-        if _looks_like_site(tail) or (site_name and key(tail) == key(site_name)):
+        if _looks_like_site(tail) or names_site(tail, site_name, host):
             title = title[: m.start()].rstrip()
         else:
             break
+    m = _PREFIX.match(title)
+    if m and names_site(m.group("head"), site_name, host) and len(title) - m.end() >= _MIN_TITLE:
+        title = title[m.end() :].lstrip()
     return title
+
+
+def _squash_fold(text: str) -> str:
+    return "".join(ch for ch in fold(text) if ch.isalnum())
+
+
+def host_label(url: str) -> str:
+    """The distinctive label of the host: "www.hildesheimer-presse.de" -> "hildesheimerpresse"."""
+    labels = (urlsplit(url).hostname or "").lower().removeprefix("www.").split(".")[:-1]
+    labels = [x for x in labels if x not in _GENERIC_LABELS]
+    return _squash_fold(max(labels, key=len)) if labels else ""
+
+
+def names_site(text: str, site_name: str, host: str) -> bool:
+    """Does ``text`` name the site: its og:site_name, or its host's words?"""
+    if site_name and key(text) == key(site_name):
+        return True
+    squashed = _squash_fold(text)
+    if len(host) < _MIN_HOST or len(squashed) < _MIN_HOST:
+        return False
+    return host in squashed or (squashed in host and len(squashed) * 2 >= len(host))
 
 
 def _looks_like_site(text: str) -> bool:
@@ -101,16 +136,19 @@ def _usable(candidates: list[HtmlElement], site: str) -> list[tuple[str, HtmlEle
     return usable
 
 
-def find_title(tree: HtmlElement, profile: Profile | None) -> tuple[str, HtmlElement | None]:
-    """The title text and the element that printed it (None when not printed in the body).
+def find_title(
+    tree: HtmlElement, profile: Profile | None, url: str = ""
+) -> tuple[str, HtmlElement | None, str]:
+    """The title text, the element that printed it (None when not printed in the body) and
+    which rule found it.
 
     Printed headings win; among them the one that agrees with og:title or <title> (a sidebar
     may also use the family's title class). Metadata is the fallback, the portal name never.
     """
-    site = _meta(_SITE, tree)
-    og = strip_suffix(_meta(_OG_TITLE, tree), site)
+    site, host = _meta(_SITE, tree), host_label(url)
+    og = strip_suffix(_meta(_OG_TITLE, tree), site, host)
     page = _TITLE(tree)
-    page_title = strip_suffix(clean_line(page[0].text_content()), site) if page else ""
+    page_title = strip_suffix(clean_line(page[0].text_content()), site, host) if page else ""
     if _BREADCRUMB.search(page_title) or key(page_title) in _GENERIC_TITLES:
         page_title = ""  # "Sở GD&ĐT > Tin tức > Chi tiết": the same on every article
     refs = [key(t) for t in (og, page_title) if t and not _SITE_HEADING.match(key(t))]
@@ -119,18 +157,18 @@ def find_title(tree: HtmlElement, profile: Profile | None) -> tuple[str, HtmlEle
     usable = _usable(candidates, site)
     for text, el in usable:  # the printed title that agrees with the page's metadata
         if any(ref == key(text) or ref.startswith(key(text)) for ref in refs):
-            return text, el
+            return text, el, "heading agreeing with metadata"
     if usable:
-        return usable[0]
+        return (*usable[0], "heading")
     if og and not _SITE_HEADING.match(key(og)):
-        return og, _printed(tree, og)
+        return og, _printed(tree, og), "og:title"
     styled = _styled(tree)
     for text, el in styled:  # a title div agreeing with <title>
         if page_title and key(page_title).startswith(key(text)):
-            return text, el
+            return text, el, "styled block agreeing with <title>"
     if page_title and not _SITE_HEADING.match(key(page_title)):
-        return page_title, _printed(tree, page_title)
-    return styled[0] if styled else ("", None)
+        return page_title, _printed(tree, page_title), "<title>"
+    return (*styled[0], "styled block") if styled else ("", None, "none")
 
 
 def _in_logo(el: HtmlElement) -> bool:

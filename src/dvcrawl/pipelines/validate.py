@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from dvcrawl.constants import MIN_BODY_CHARS
 from dvcrawl.items import ArticleRecord
 from dvcrawl.pipelines.drops import EmptyBody, NotAnArticle
 
-# Shorter than this is a stub ("Đang cập nhật", a lone caption), not news: calibrated on the
-# shortest real items of the seeds (several hundred characters) with a wide margin.
-MIN_BODY_CHARS = 80
+__all__ = ["MIN_BODY_CHARS", "ValidatePipeline"]
 
 
 class ValidatePipeline:

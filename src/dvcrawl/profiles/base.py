@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
+from dvcrawl.profiles.urlrules import GENERIC, UrlRules
+
 
 def compile_all(selectors: tuple[str, ...]) -> tuple[CSSSelector, ...]:
     """Compile CSS selectors once (module load), so extraction never re-parses them."""
@@ -26,10 +28,14 @@ class Profile:
     name: str
     markers: tuple[str, ...] = ()  # any match in the page means this family
     hosts: tuple[str, ...] = ()  # host suffixes that mean this family (".dcs.vn")
+    # Markers count only on Vietnamese pages (lang="vi…" or a .vn host): for families whose
+    # markers are class names that pages elsewhere use too.
+    vietnamese: bool = False
     title: tuple[str, ...] = ()  # article title, first match wins
     date: tuple[str, ...] = ()  # the date block next to the title
     content: tuple[str, ...] = ()  # the body container, first match wins
     exclude: tuple[str, ...] = ()  # junk inside or around the body
+    urls: UrlRules = GENERIC  # article, pagination and article-id URL forms (linkclass asks)
     _compiled: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -48,4 +54,12 @@ class Profile:
         host = (urlsplit(url).hostname or "").lower()
         if any(host == h.lstrip(".") or host.endswith(h) for h in self.hosts):
             return True
+        if self.vietnamese and not _is_vietnamese(tree, host):
+            return False
         return any(sel(tree) for sel in self._compiled["markers"])
+
+
+def _is_vietnamese(tree: HtmlElement, host: str) -> bool:
+    """The page says it is Vietnamese (``<html lang="vi">``) or is served from a .vn host."""
+    lang = (tree.getroottree().getroot().get("lang") or "").lower()
+    return lang.startswith("vi") or host.endswith(".vn")

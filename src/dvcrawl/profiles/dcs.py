@@ -6,10 +6,12 @@ body ``detail-content`` or ``news-content``.
 """
 
 from dvcrawl.profiles.base import Profile
+from dvcrawl.profiles.urlrules import UrlRules
 
 PROFILE = Profile(
     name="dcs",
     hosts=(".dcs.vn",),
+    vietnamese=True,  # "post-detail" alone is a common class name elsewhere
     markers=(".post-detail", ".PostDetail", "a[href*='/Trang-chu/post/']"),
     title=(".post-detail h1", ".PostDetail h1", ".post-title", ".PostTitle", "h1.title"),
     date=(".post-date", ".PostDate", ".post-detail .date", ".post-time", ".ngay-dang"),
@@ -29,4 +31,6 @@ PROFILE = Profile(
         ".post-comment",
         ".comment-box",
     ),
+    # Posts live at /<Trang-chu|Home|category>/post/<id>/<slug>, one id under every category.
+    urls=UrlRules(article=(r"/post/\d+",), ids=(r"/post/(\d+)",)),
 )

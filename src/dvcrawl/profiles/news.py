@@ -8,6 +8,7 @@ from dvcrawl.profiles.base import Profile
 
 PROFILE = Profile(
     name="news",
+    vietnamese=True,  # these markers are on news pages everywhere; the family is Vietnamese
     markers=(
         "meta[property='og:type'][content='article']",
         "[itemtype*='NewsArticle']",

@@ -6,6 +6,7 @@ Bodies sit in ``ms-rtestate-field``; the title often only in a page-field div, s
 """
 
 from dvcrawl.profiles.base import Profile
+from dvcrawl.profiles.urlrules import UrlRules
 
 PROFILE = Profile(
     name="sharepoint",
@@ -31,4 +32,6 @@ PROFILE = Profile(
         ".ms-rtestate-field",
     ),
     exclude=("#s4-ribbonrow", ".ms-hide", ".s4-notdlg", "[id^='ctl00_PlaceHolderLeftNavBar']"),
+    # List views page with ?Paged=TRUE&p_ID=..&PageFirstRow=11 (the first row of the page).
+    urls=UrlRules(pagination=(r"[?&]pagefirstrow=\d+", r"[?&]paged=true")),
 )

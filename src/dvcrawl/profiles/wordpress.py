@@ -5,13 +5,17 @@ Body in ``entry-content``/``post-content``/``td-post-content``; the published da
 """
 
 from dvcrawl.profiles.base import Profile
+from dvcrawl.profiles.urlrules import UrlRules
 
 PROFILE = Profile(
     name="wordpress",
+    # Evidence of WordPress itself, not theme class names ("entry-content" is everywhere).
     markers=(
-        ".entry-content",
-        ".td-post-content",
-        "link[href*='wp-content']",
+        "link[href*='/wp-content/']",
+        "script[src*='/wp-content/']",
+        "link[href*='/wp-includes/']",
+        "script[src*='/wp-includes/']",
+        "link[rel='https://api.w.org/']",
         "meta[name='generator'][content^='WordPress']",
     ),
     title=("h1.entry-title", "h1.post-title", ".entry-header h1", "h1.tdb-title-text"),
@@ -31,5 +35,11 @@ PROFILE = Profile(
         ".comments-area",
         ".addtoany_share_save_container",
         ".heateor_sss_sharing_container",
+    ),
+    # Archives page as /page/N/ or ?paged=N; posts are /YYYY/MM/DD/<slug>/ or ?p=<id>.
+    urls=UrlRules(
+        article=(r"/(?:19|20)\d{2}/\d{2}/\d{2}/[^/?]+/?$", r"[?&]p=\d+$"),
+        pagination=(r"/page/\d+/?$", r"[?&]paged=\d+"),
+        ids=(r"[?&]p=(\d+)$",),
     ),
 )

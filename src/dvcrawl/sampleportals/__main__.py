@@ -8,7 +8,7 @@ import signal
 import sys
 import threading
 
-from dvcrawl.sampleportals.server import SampleNetwork
+from dvcrawl.sampleportals.server import DEFAULT_SEED, SampleNetwork
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -17,7 +17,7 @@ def main(argv: list[str] | None = None) -> int:
         "--scale", type=int, default=1, help="multiply the article count (default 1)"
     )
     parser.add_argument("--delay", type=float, default=0.0, help="seconds to wait per request")
-    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="other seeds vary layouts")
     parser.add_argument(
         "--port", type=int, default=0, help="fixed port for every site (default: any)"
     )

@@ -180,6 +180,23 @@ def syndicate(
     when = original.published + timedelta(days=rng.randint(1, 3))
     when = when.replace(hour=rng.randint(7, 20), minute=rng.randint(0, 59))
     has_time = rng.random() < target.time_share  # printed the copying site's way
+    return copy_article(
+        original, target, num, title, blocks, when, has_time,
+        author=original.author, credit=host, teaser=added,
+    )  # fmt: skip
+
+
+def copy_article(
+    original: Article,
+    target: SiteSpec,
+    num: int,
+    title: str,
+    blocks: list[Block],
+    when: datetime,
+    has_time: bool,
+    **fields,
+) -> Article:
+    """A copy of ``original`` on ``target``: its story, topic and column, its own page."""
     return Article(
         site_id=target.id,
         num=num,
@@ -191,16 +208,20 @@ def syndicate(
         relevant=original.relevant,
         category=original.category,
         topic=original.topic,
-        author=original.author,
-        credit=host,
-        teaser=added,
         story=original.story,
         original=original,
+        **fields,
     )
 
 
-def build_corpus(specs: list[SiteSpec], seed: int, scale: int) -> dict[str, list[Article]]:
-    """Every site's articles, newest first, syndicated copies included."""
+def build_corpus(
+    specs: list[SiteSpec], seed: int, scale: int, varied: bool = False
+) -> dict[str, list[Article]]:
+    """Every site's articles, newest first, syndicated copies included.
+
+    ``varied`` adds edited copies and periodic-report look-alikes drawn from the seed
+    (copies.py); the default world leaves it off so its counts stay as tests know them.
+    """
     corpus = {spec.id: build_site(spec, seed, scale) for spec in specs}
     by_id = {spec.id: spec for spec in specs}
     rng = random.Random(f"{seed}:syndication")
@@ -216,4 +237,8 @@ def build_corpus(specs: list[SiteSpec], seed: int, scale: int) -> dict[str, list
         num = by_id[dst].first_num + ARTICLES_PER_SITE * scale + 1 + k
         corpus[dst].append(syndicate(original, by_id[dst], by_id[src].host, num, rng))
         corpus[dst].sort(key=lambda a: a.published, reverse=True)
+    if varied:
+        from dvcrawl.sampleportals.copies import add_variety  # copies.py imports this module
+
+        add_variety(corpus, specs, seed, scale)
     return corpus

@@ -23,6 +23,9 @@ class ExpectedArticle:
     text: str
     relevant: bool
     duplicate_of: str | None
+    # Other URLs that serve this same article (ID-based portals list one story under several
+    # category paths); ``url`` is the one its canonical link names or the first in its section.
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,7 @@ class Article:
     nfd: bool = False  # page typed in decomposed Unicode
     story: str = ""  # story key: a syndicated copy shares it with its original
     original: Article | None = None  # set on syndicated copies
+    section: str = ""  # listing section on seed-varied sites ("" = the category's listing)
     extra: dict = field(default_factory=dict)
 
     @property

@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 import threading
 import time
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
 
+from dvcrawl import settings as crawl_settings
 from dvcrawl.sampleportals.corpus import build_corpus, make_article, slugify
 from dvcrawl.sampleportals.model import VN_TZ, Article, ExpectedArticle, RequestLogEntry
 from dvcrawl.sampleportals.sites import SITE_CLASSES
-from dvcrawl.sampleportals.sites.base import Site
+from dvcrawl.sampleportals.sites.base import Route, Site
+from dvcrawl.sampleportals.variety import draw_traits, varied_class
 from dvcrawl.sampleportals.writer import OTHER_TOPICS, RELEVANT_TOPICS
 from dvcrawl.sources import Source
 
 log = logging.getLogger(__name__)
 FIRST_HOST = 11  # sites live on 127.0.0.11, 127.0.0.12, ...
+# The demo's and the existing tests' world: five fixed layouts. Any other seed varies them.
+DEFAULT_SEED = 7
+# A hanging article answers after the crawler's download timeout (then it is retried).
+DEFAULT_HANG = crawl_settings.DOWNLOAD_TIMEOUT + 5
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -46,6 +54,11 @@ class _Handler(BaseHTTPRequestHandler):
             log.exception("sample site %s failed on %s", site.spec.id, self.path)
             resp = site.html("<h1>500</h1>", 500)
         net._log(RequestLogEntry(site.spec.id, self.command, self.path, resp.status, headers))
+        # A client that timed out on a hanging article is gone: nothing to answer, no traceback.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self._send(resp, send_body)
+
+    def _send(self, resp, send_body: bool) -> None:
         self.send_response(resp.status)
         for key, value in resp.headers.items():
             self.send_header(key, value)
@@ -61,16 +74,34 @@ class _Handler(BaseHTTPRequestHandler):
 class SampleNetwork:
     """The sample portals; ``with SampleNetwork() as net:`` starts and stops them."""
 
-    def __init__(self, scale: int = 1, delay: float = 0.0, seed: int = 7, port: int = 0) -> None:
-        """``port`` 0 lets the OS choose; a fixed port serves every site on it (distinct IPs)."""
+    def __init__(
+        self,
+        scale: int = 1,
+        delay: float = 0.0,
+        seed: int = DEFAULT_SEED,
+        port: int = 0,
+        hang_seconds: float = DEFAULT_HANG,
+    ) -> None:
+        """``port`` 0 lets the OS choose; a fixed port serves every site on it (distinct IPs).
+
+        ``seed`` other than DEFAULT_SEED varies the layouts (variety.py) and adds edited copies
+        and look-alike reports (copies.py); ``hang_seconds`` is how long a hanging article
+        (varied seeds only) waits before it answers, once.
+        """
         if scale < 1:
             raise ValueError(f"scale must be at least 1, got {scale}")
         self.scale, self.delay, self.seed, self.port = scale, delay, seed, port
+        self.varied = seed != DEFAULT_SEED
         specs = [cls.spec for cls in SITE_CLASSES]
-        corpus = build_corpus(specs, seed, scale)
-        self.sites: dict[str, Site] = {
-            cls.spec.id: cls(corpus[cls.spec.id]) for cls in SITE_CLASSES
-        }
+        corpus = build_corpus(specs, seed, scale, varied=self.varied)
+        traits = draw_traits(seed, [s.id for s in specs]) if self.varied else {}
+        self.traits = traits
+        self.sites: dict[str, Site] = {}
+        for cls in SITE_CLASSES:
+            sid = cls.spec.id
+            site_cls = varied_class(cls, traits[sid]) if sid in traits else cls
+            self.sites[sid] = site_cls(corpus[sid])
+            self.sites[sid].hang_seconds = hang_seconds
         self._servers: dict[str, ThreadingHTTPServer] = {}
         self._threads: list[threading.Thread] = []
         self._log_lock = threading.Lock()
@@ -152,6 +183,9 @@ class SampleNetwork:
             text=art.text,
             relevant=art.relevant,
             duplicate_of=self.article_url(art.original) if art.original else None,
+            aliases=tuple(
+                self.base_url(art.site_id) + p for p in self.sites[art.site_id].alias_paths(art)
+            ),
         )
 
     def expected_articles(self) -> list[ExpectedArticle]:
@@ -211,5 +245,36 @@ class SampleNetwork:
     def flaky_urls(self) -> list[str]:
         """Pages that answer 503 to their first request (a crawler should retry them)."""
         return [
-            self.base_url(sid) + p for sid, site in self.sites.items() for p in site.flaky_paths
+            self.base_url(sid) + p
+            for sid, site in self.sites.items()
+            for p in site.fault_paths(site.flaky_nums)
         ]
+
+    def slow_urls(self) -> list[str]:
+        """Pages that answer only after ``hang_seconds`` to their first request."""
+        return [
+            self.base_url(sid) + p
+            for sid, site in self.sites.items()
+            for p in site.fault_paths(site.hang_nums)
+        ]
+
+    def listing_urls(self) -> list[str]:
+        """Every listing page the sites link (each section, each page): ground truth."""
+        return [
+            self.base_url(sid) + site.listing_path(cat, page)
+            for sid, site in self.sites.items()
+            for cat in site.listing_keys()
+            for page in range(1, site.page_count(cat) + 1)
+        ]
+
+    def resolve(self, url: str) -> Route | None:
+        """What a URL of the network means (home, listing, article, redirect), or None."""
+        split = urlsplit(url)
+        origin = f"{split.scheme}://{split.netloc}"
+        site = next((s for sid, s in self.sites.items() if self.base_url(sid) == origin), None)
+        return site.route(split.path, parse_qs(split.query)) if site else None
+
+    def page_kind(self, url: str) -> str | None:
+        """ "home", "listing", "article", "redirect", or None for anything else."""
+        route = self.resolve(url)
+        return route.kind if route else None

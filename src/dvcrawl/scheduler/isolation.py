@@ -5,13 +5,15 @@ portal that hangs the parser or leaks memory must not take the months-long sched
 The child is the leader of its own process group, so a timeout kills everything it started.
 
 The memory cap is applied by re-executing through this module (``python -m
-dvcrawl.scheduler.isolation BYTES -- CMD...``): it sets RLIMIT_AS and then execs the command.
-That avoids ``preexec_fn``, which is unsafe in a threaded parent like the scheduler.
+dvcrawl.scheduler.isolation BYTES -- CMD...``): it sets RLIMIT_AS, asks for SIGTERM when its
+parent dies, and then execs the command. That avoids ``preexec_fn``, which is unsafe in a
+threaded parent like the scheduler.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import logging
 import os
 import resource
@@ -23,6 +25,11 @@ import time
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dvcrawl.storage.runs import RunStatus
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +37,8 @@ log = logging.getLogger(__name__)
 TAIL_LINES = 20
 # Exit status the memory wrapper uses when the command cannot be executed at all.
 EXEC_FAILED = 127
+# prctl(2) option: the signal a process gets when its parent dies (linux/prctl.h).
+PR_SET_PDEATHSIG = 1
 
 
 @dataclass
@@ -45,15 +54,18 @@ class ChildResult:
     memory_mb: int | None = None
 
     @property
-    def status(self) -> str:
-        """The CrawlRun status this ending maps to."""
+    def status(self) -> RunStatus:
+        """The run status this ending maps to."""
+        # Imported here: the memory wrapper runs this module before every crawl, import-light.
+        from dvcrawl.storage.runs import RunStatus
+
         if self.timed_out:
-            return "timeout"
+            return RunStatus.TIMEOUT
         if self.stopped:
-            return "stopped"  # says nothing about the portal: not a failure
+            return RunStatus.STOPPED  # says nothing about the portal: not a failure
         if (self.returncode or 0) < 0:
-            return "killed"
-        return "ok" if self.returncode == 0 else "failed"
+            return RunStatus.KILLED
+        return RunStatus.OK if self.returncode == 0 else RunStatus.FAILED
 
     @property
     def reason(self) -> str | None:
@@ -73,11 +85,27 @@ class ChildResult:
         return f"crashed with exit code {self.returncode}" + (f": {last}" if last else "")
 
 
+def crawl_argv(sources: Path, source_id: str, run_id: int, extra: Sequence[str] = ()) -> list[str]:
+    """The one crawl command of the scheduler and the workers: ``dvcrawl crawl`` of one source
+    into an opened run row (the database URL travels in the environment, see child_env)."""
+    return [sys.executable, "-m", "dvcrawl", "crawl", "--sources", str(sources),
+            "--source", source_id, "--run-id", str(run_id), *extra]  # fmt: skip
+
+
+def child_env(db_url: str, sources: Path) -> dict[str, str]:
+    """The crawl child's environment: ours, plus where to store and what to crawl."""
+    env = dict(os.environ)
+    env.update(DVCRAWL_DB_URL=db_url, DVCRAWL_SOURCES=str(sources), PYTHONUNBUFFERED="1")
+    # glibc reserves 64 MB of address space per malloc arena (up to 8 per core); under the
+    # RLIMIT_AS cap that reservation, not real use, would count. Two arenas are plenty.
+    env.setdefault("MALLOC_ARENA_MAX", "2")
+    return env
+
+
 def limited_argv(argv: Sequence[str], memory_mb: int | None) -> list[str]:
-    """``argv`` wrapped so that it runs under an address-space cap of ``memory_mb``."""
-    if not memory_mb:
-        return list(argv)
-    limit = int(memory_mb) * 1024 * 1024
+    """``argv`` wrapped so that it runs under an address-space cap of ``memory_mb`` (if any)
+    and dies with its parent."""
+    limit = int(memory_mb or 0) * 1024 * 1024
     return [sys.executable, "-m", "dvcrawl.scheduler.isolation", str(limit), "--", *argv]
 
 
@@ -188,13 +216,27 @@ class ChildSupervisor:
                 _signal_group(proc, signal.SIGKILL)
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to SIGTERM us when the process that started us dies (kept across exec).
+
+    A crawl must not outlive its worker or scheduler: a worker killed with SIGKILL would
+    otherwise leave its crawl running without the source's lock while another worker takes
+    the source over, and the portal would see two crawls at once.
+    """
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 def _exec_limited(args: list[str]) -> int:
-    """``BYTES -- CMD...``: cap the address space, then become CMD."""
+    """``BYTES -- CMD...``: cap the address space (0: no cap), then become CMD."""
     if len(args) < 3 or args[1] != "--":
         print("usage: python -m dvcrawl.scheduler.isolation BYTES -- CMD...", file=sys.stderr)
         return 2
     limit = int(args[0])
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    if limit:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    _die_with_parent()
     try:
         os.execvp(args[2], args[2:])
     except OSError as exc:

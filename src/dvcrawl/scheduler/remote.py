@@ -1,48 +1,43 @@
 """Redis mode (CONTRACT: ``DVCRAWL_REDIS_URL`` set): due crawls go to ``dvcrawl worker``s.
 
-The scheduler then runs no child: it queues the crawl (dvcrawl.distributed.enqueue) and the
-workers close the run row when its last request is handled. What the scheduler still owns is
-the schedule itself: a source whose previous hand-off is still running is not queued again
-(``max_instances=1`` across processes), and a hand-off the workers did not finish within the
-crawl timeout is recorded as "timeout" so the source is queued afresh and backs off.
+The scheduler then runs no child: it queues a whole-source crawl job (dvcrawl.jobqueue), and
+the worker that takes it opens and closes the run row through storage/runs.py, exactly as a
+scheduler child would. What the scheduler still owns is the schedule: a source whose previous
+job is still queued or running is not queued again, back-off reads the same failure streak,
+and jobs of workers that died are requeued promptly.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from pathlib import Path
 
-from sqlalchemy import select
-
+from dvcrawl.jobqueue.queue import connect, enqueue_crawl, prefix_from_env, requeue_abandoned
 from dvcrawl.sources import Source
-from dvcrawl.storage.db import Database
-from dvcrawl.storage.models import CrawlRun, utcnow
 
 log = logging.getLogger(__name__)
 
 
-def still_running(db: Database, source_id: str, timeout: float) -> bool:
-    """Is a hand-off of this source in progress? Ones older than ``timeout`` are timed out."""
-    with db.session() as session:
-        open_runs = session.scalars(
-            select(CrawlRun).where(CrawlRun.source_id == source_id, CrawlRun.status == "running")
-        ).all()
-        cutoff = utcnow() - timedelta(seconds=timeout)
-        busy = False
-        for run in open_runs:
-            if run.started_at >= cutoff:
-                busy = True
-                continue
-            run.status, run.finished_at = "timeout", utcnow()
-            run.reason = f"the workers did not finish this crawl within {timeout:g}s"
-        return busy
+class RemoteCrawls:
+    """The scheduler's handle on the crawl queue."""
 
+    def __init__(self, redis_url: str, prefix: str | None = None) -> None:
+        self.client = connect(redis_url)
+        self.prefix = prefix_from_env(prefix)
 
-def hand_off(redis_url: str, db: Database, source: Source, timeout: float) -> int | None:
-    """Queue one crawl of ``source`` for the workers unless one is still running; run id."""
-    from dvcrawl.distributed.enqueue import enqueue_source
+    def hand_off(self, source: Source, sources_file: Path, timeout: float) -> bool:
+        """Queue one crawl of ``source`` unless one is pending; True when queued."""
+        queued = enqueue_crawl(
+            self.client, self.prefix, source.id, sources_file.read_text("utf-8"), timeout
+        )
+        if queued:
+            log.info("%s: crawl queued for the workers", source.id)
+        else:
+            log.info("%s: the workers are still on the previous crawl; not queued again", source.id)
+        return queued
 
-    if still_running(db, source.id, timeout):
-        log.info("%s: the workers are still on the previous crawl; not queued again", source.id)
-        return None
-    return enqueue_source(redis_url, source, db.url)
+    def requeue_abandoned(self) -> None:
+        requeue_abandoned(self.client, self.prefix)
+
+    def close(self) -> None:
+        self.client.close()

@@ -19,19 +19,22 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
 from dvcrawl.errors import DvcrawlError
 from dvcrawl.health import failure_streak
-from dvcrawl.scheduler import jobs, remote
+from dvcrawl.scheduler import jobs
 from dvcrawl.scheduler.backoff import backoff_delay
 from dvcrawl.scheduler.feedkeeper import FeedKeeper
-from dvcrawl.scheduler.isolation import ChildResult, ChildSupervisor
+from dvcrawl.scheduler.isolation import ChildResult, ChildSupervisor, child_env, crawl_argv
 from dvcrawl.scheduler.lock import lock_for
-from dvcrawl.scheduler.runs import close_run, close_stale_runs, open_run
+from dvcrawl.scheduler.remote import RemoteCrawls
 from dvcrawl.scheduler.sourcefile import SourcesFile
 from dvcrawl.sources import Source
+from dvcrawl.storage import runs
 from dvcrawl.storage.db import Database
+from dvcrawl.storage.runs import RunStatus
 from dvcrawl.storage.sources import sync_sources
 
 log = logging.getLogger(__name__)
@@ -75,6 +78,7 @@ class SchedulerService:
         self.db: Database | None = None
         self.scheduler: BackgroundScheduler | None = None
         self.feeds: FeedKeeper | None = None
+        self.remote: RemoteCrawls | None = None  # Redis mode
         # Runs whose row could not be closed (database away when they ended): retried later.
         self._unclosed: list[tuple[int, ChildResult]] = []
         self._unclosed_lock = threading.Lock()
@@ -102,6 +106,8 @@ class SchedulerService:
             self._shutdown()
             lock.release()
             self.db.dispose()
+            if self.remote is not None:
+                self.remote.close()
             self.sources.close()
 
     def _take_lock(self, lock) -> bool:
@@ -123,9 +129,9 @@ class SchedulerService:
     def _start_scheduler(self) -> None:
         if self.sources.changed():  # edited while we waited as a standby
             self.sources.reload()
-        stale = close_stale_runs(self.db)
+        stale = runs.close_stale_runs(self.db)
         if stale:
-            log.warning("closed %d run(s) a previous scheduler left open", stale)
+            log.warning("closed %d run(s) left open by a process that died", stale)
         store = SQLAlchemyJobStore(engine=self.db.engine, tablename=jobs.JOBS_TABLE)
         self.scheduler = BackgroundScheduler(
             jobstores={"default": store},
@@ -137,6 +143,7 @@ class SchedulerService:
         self._reconcile()
         self.feeds.rebuild()
         if self.opts.redis_url:
+            self.remote = RemoteCrawls(self.opts.redis_url)
             log.info("Redis mode: crawls are handed to the workers at %s", self.opts.redis_url)
         self.scheduler.resume()
         log.info("scheduler running: %d sources", len(self.sources.sources))
@@ -161,13 +168,15 @@ class SchedulerService:
                 if ticks % int(FEEDS_POLL / TICK) == 0:
                     self._close_unclosed()
                     self.feeds.rebuild_if_new()
+                    if self.remote is not None:
+                        self.remote.requeue_abandoned()
                 if self._reload.is_set() or self.sources.changed():
                     self._reload.clear()
                     if self.sources.reload():
                         self._reconcile()
                 if not lock.held():
                     self._regain(lock)
-            except (SQLAlchemyError, DvcrawlError) as exc:
+            except (SQLAlchemyError, RedisError, DvcrawlError) as exc:
                 log.error("scheduler housekeeping failed (will retry): %s", exc)
 
     def _close_unclosed(self) -> None:
@@ -176,7 +185,7 @@ class SchedulerService:
             pending, self._unclosed = self._unclosed, []
         for i, (run_id, result) in enumerate(pending):
             try:
-                close_run(self.db, run_id, result)
+                runs.close_after_child(self.db, run_id, result)
             except (SQLAlchemyError, DvcrawlError):
                 with self._unclosed_lock:
                     self._unclosed[:0] = pending[i:]
@@ -208,27 +217,16 @@ class SchedulerService:
     # -- one crawl -----------------------------------------------------------------------
     def child_argv(self, source_id: str, run_id: int) -> list[str]:
         """The crawl command for one run (the database URL travels in the environment)."""
-        snapshot = str(self.sources.snapshot)
         if not self.opts.crawl_command:
-            return [sys.executable, "-m", "dvcrawl", "crawl", "--sources", snapshot,
-                    "--source", source_id, "--run-id", str(run_id)]  # fmt: skip
+            return crawl_argv(self.sources.snapshot, source_id, run_id)
         values = {
             "python": sys.executable,
-            "sources": snapshot,
+            "sources": str(self.sources.snapshot),
             "source": source_id,
             "db": self.opts.db_url,
             "run_id": str(run_id),
         }
         return [part.format(**values) for part in shlex.split(self.opts.crawl_command)]
-
-    def _child_env(self) -> dict[str, str]:
-        env = dict(os.environ)
-        env.update(DVCRAWL_DB_URL=self.opts.db_url, PYTHONUNBUFFERED="1")
-        # glibc reserves 64 MB of address space per malloc arena (up to 8 per core); under the
-        # RLIMIT_AS cap that reservation, not real use, would count. Two arenas are plenty.
-        env.setdefault("MALLOC_ARENA_MAX", "2")
-        env["DVCRAWL_SOURCES"] = str(self.sources.snapshot)
-        return env
 
     def run_source(self, source_id: str) -> None:
         """One scheduled crawl: open the run row, run the child, close the row, then react."""
@@ -239,7 +237,7 @@ class SchedulerService:
             self._hand_off(source)
             return
         try:
-            run_id = open_run(self.db, source_id)
+            run_id = runs.open_run(self.db, source_id, **{runs.SCHEDULED: os.getpid()})
         except (SQLAlchemyError, DvcrawlError) as exc:
             log.error("crawl of %s not started: database error: %s", source_id, exc)
             return
@@ -247,11 +245,11 @@ class SchedulerService:
             self.child_argv(source_id, run_id),
             timeout=float(source.timeout or self.opts.timeout),
             memory_mb=self.opts.memory_mb,
-            env=self._child_env(),
+            env=child_env(self.opts.db_url, self.sources.snapshot),
             label=source_id,
         )
         try:
-            outcome = close_run(self.db, run_id, result)
+            outcome = runs.close_after_child(self.db, run_id, result)
         except (SQLAlchemyError, DvcrawlError) as exc:
             log.error("crawl of %s ended; its run row will be closed later: %s", source_id, exc)
             with self._unclosed_lock:
@@ -266,7 +264,7 @@ class SchedulerService:
         )
         if not self._stopping:
             self.feeds.rebuild_if_new()  # whatever the status: articles are committed one by one
-        if outcome.status != "ok":
+        if outcome.status != RunStatus.OK:
             self._back_off(source_id, float(source.interval or self.opts.every))
 
     def _back_off(self, source_id: str, interval: float) -> None:
@@ -292,11 +290,11 @@ class SchedulerService:
         )
 
     def _hand_off(self, source: Source) -> None:
-        """Redis mode: queue the crawl for the workers (their runs close themselves)."""
+        """Redis mode: queue the crawl for the workers (they open and close its run row)."""
         timeout = float(source.timeout or self.opts.timeout)
         try:
-            remote.hand_off(self.opts.redis_url, self.db, source, timeout)
-        except (SQLAlchemyError, DvcrawlError) as exc:
+            self.remote.hand_off(source, self.sources.snapshot, timeout)
+        except (RedisError, OSError, DvcrawlError) as exc:
             log.error("crawl of %s not handed to the workers: %s", source.id, exc)
             return
         self._back_off(source.id, float(source.interval or self.opts.every))

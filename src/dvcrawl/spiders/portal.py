@@ -10,17 +10,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.http import Response, TextResponse
 
-from dvcrawl.crawlstate import LISTING, PAGE, CrawlState
+from dvcrawl.crawlstate import PAGE, CrawlState
 from dvcrawl.extract import extract_article
 from dvcrawl.items import ArticleRecord
-from dvcrawl.linkclass import LinkKind, classify_link
+from dvcrawl.linkclass import LinkKind, classify_link, listing_key
 from dvcrawl.sources import Source
-from dvcrawl.urls import accept_canonical_link, canonicalize
+from dvcrawl.spiders.frontier_hooks import FrontierHooks
+from dvcrawl.spiders.learning import PortalLearning
+from dvcrawl.spiders.offload import OffloadMixin
+from dvcrawl.urls import accept_canonical_link, canonicalize, fetch_form
+from dvcrawl.workpool import PageAnalysis, PagePool
 
 # Links to files, not pages: never fetched as listings or articles.
 _FILE_LINK = re.compile(
@@ -40,25 +45,12 @@ MAX_REDIRECTS = 5  # an article address moved more often than this is a loop
 
 # What an ArticleRecord takes over from an ExtractedArticle.
 _EXTRACTED = (
-    "title", "text", "published", "author", "credit", "date_method", "date_doubtful",
+    "title", "text", "published", "author", "credit", "date_method", "date_doubtful", "lead",
 )  # fmt: skip
 
 
 def _compile(pattern: str | None) -> re.Pattern[str] | None:
     return re.compile(pattern) if pattern else None
-
-
-def fetch_form(linked: str, canonical: str) -> str:
-    """The URL to request: the canonical one, but with the trailing slash the portal linked.
-
-    Canonical URLs drop a trailing slash (one stored row for ``/a`` and ``/a/``); some servers
-    answer only the linked spelling, so that is the one fetched.
-    """
-    if urlsplit(linked).path.endswith("/"):
-        parts = urlsplit(canonical)
-        if not parts.path.endswith("/"):
-            return urlunsplit(parts._replace(path=parts.path + "/"))
-    return canonical
 
 
 def page_links(response: TextResponse) -> Iterator[tuple[str, str]]:
@@ -82,7 +74,7 @@ def page_links(response: TextResponse) -> Iterator[tuple[str, str]]:
     yield from texts.items()
 
 
-class PortalSpider(scrapy.Spider):
+class PortalSpider(FrontierHooks, PortalLearning, OffloadMixin, scrapy.Spider):
     name = "portal"
 
     def __init__(
@@ -103,23 +95,39 @@ class PortalSpider(scrapy.Spider):
         self.allowed_domains = list(source.domains)
         self.start_urls = list(source.start_urls)
         self.requested: set[str] = set()  # canonical URLs asked for in this run
-        self.listing_paths: set[tuple[str, str]] = set()  # (host, path) of listings asked for
+        self.listing_keys: set[str] = set()  # listings asked for, presentation parameters off
+        self.init_learning(source.profile)
+        self.pool: PagePool | None = None  # worker processes for article pages (from_crawler)
+        self.extract_options = {
+            "content_selector": source.content_selector,
+            "exclude_selectors": source.exclude_selectors,
+            "profile": source.profile,
+        }
         self.patterns = {
             "article_pattern": _compile(source.article_url_pattern),
             "listing_pattern": _compile(source.listing_url_pattern),
             "deny_pattern": _compile(source.deny_url_pattern),
         }
 
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.release_waiting, signal=signals.spider_idle)
+        spider.can_wait = True
+        spider.open_pool(crawler)
+        return spider
+
     async def start(self):
         for request in self.initial_requests():
             yield request
 
     def initial_requests(self) -> list[scrapy.Request]:
-        """Start URLs and watched listings (synchronous: the distributed worker calls it too)."""
-        return [
+        """Pages earlier runs still owe, start URLs and watched listings (synchronous: the
+        distributed worker calls it too)."""
+        return self.owed_requests() + [
             self.listing_request(url, depth=0, root=True)
             for url in dict.fromkeys([*self.start_urls, *self.state.watched_listings()])
-            if self.first_request(canonicalize(url) or url)
+            if self.first_listing(canonicalize(url) or url)
         ]
 
     def on_site(self, url: str) -> bool:
@@ -127,10 +135,17 @@ class PortalSpider(scrapy.Spider):
         host = urlsplit(url).hostname or ""
         return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
 
-    def is_listing_variant(self, url: str) -> bool:
-        """``?view=grid``, ``?sort=new``: the same listing shown another way, not new news."""
-        parts = urlsplit(url)
-        return bool(parts.query) and (parts.netloc, parts.path.rstrip("/")) in self.listing_paths
+    def first_listing(self, url: str) -> bool:
+        """A listing not yet asked for in this run, also not sorted or drawn another way.
+
+        ``?cat=1`` and ``?cat=2`` are two listings; ``?cat=1&sort=new`` is ``?cat=1`` again
+        (``linkclass.listing_key``).
+        """
+        key = listing_key(url)
+        if key in self.listing_keys or not self.first_request(url):
+            return False
+        self.listing_keys.add(key)
+        return True
 
     def first_request(self, canonical: str) -> bool:
         """True the first time a canonical URL is asked for in this run (one fetch per page)."""
@@ -146,8 +161,6 @@ class PortalSpider(scrapy.Spider):
     def listing_request(
         self, url: str, depth: int, root: bool = False, page: bool = False
     ) -> scrapy.Request:
-        parts = urlsplit(url)
-        self.listing_paths.add((parts.netloc, parts.path.rstrip("/")))
         meta = {"dv_depth": depth, "dv_root": root, "dv_page": page}
         if root:
             # 304 and a start URL that now fails are ours to see; redirects are still followed.
@@ -155,6 +168,7 @@ class PortalSpider(scrapy.Spider):
         return scrapy.Request(
             url,
             callback=self.parse_listing,
+            errback=None if root else self.request_failed,  # a start URL's failure is the run's
             headers=self.state.validators(url) if root else None,
             meta=meta,
             priority=-depth,
@@ -167,7 +181,8 @@ class PortalSpider(scrapy.Spider):
         # target was already fetched is still remembered, mapped, and never fetched again.
         return scrapy.Request(
             url,
-            callback=self.parse_article,
+            callback=self.parse_article_pooled if self.pool is not None else self.parse_article,
+            errback=self.request_failed,
             meta={
                 "dv_depth": depth,
                 "dv_linked_as": canonical,
@@ -188,43 +203,45 @@ class PortalSpider(scrapy.Spider):
             stats.set_value("dvcrawl/start_url_status", statuses)
         if response.status == 304:
             stats.inc_value("dvcrawl/listing_not_modified")
-            return
-        if response.status >= 400 or not isinstance(response, TextResponse):
+        elif response.status >= 400 or not isinstance(response, TextResponse):
             stats.inc_value(f"dvcrawl/listing_failed/{response.status}")
-            return
-        yield from self.follow_links(response, meta.get("dv_depth", 0))
+        else:
+            self.learn_family(response)
+            yield from self.follow_links(response, meta.get("dv_depth", 0))
+        self.settle_page(response)
 
     def follow_links(self, response: TextResponse, depth: int) -> Iterator[scrapy.Request]:
         """Queue unknown articles, new listings, and the next page if this one held news."""
         articles, pages = 0, []
         unknown = 0
+        owner = self.owner_of(response)
         for href, text in page_links(response):
             url = canonicalize(href)
             if url is None or not self.on_site(url):
                 continue
-            kind = classify_link(url, text, **self.patterns)
+            kind = classify_link(url, text, profile=self.profile, **self.patterns)
             if kind is LinkKind.ARTICLE:
                 articles += 1
                 if self.state.is_known_article(url) or self.state.seen_page(url):
                     self.crawler.stats.inc_value("dvcrawl/article_known_skipped")
                     continue
                 unknown += 1
-                if self.first_request(url):
-                    yield self.article_request(fetch_form(href, url), url, depth + 1)
+                if self.owe(owner, fetch_form(href, url), url):
+                    yield from self.article_requests(href, url, text, depth + 1)
             elif kind is LinkKind.PAGINATION:
                 pages.append((href, url))
             elif (
                 kind is LinkKind.LISTING
                 and depth < self.max_depth
                 and not self.state.seen_page(url)
-                and not self.is_listing_variant(url)
-                and self.first_request(url)
+                and self.first_listing(url)
             ):
+                self.owe_listing(owner, url)
                 yield self.listing_request(fetch_form(href, url), depth + 1)
-        if unknown:
+        if unknown or not self.may_stop_paging(owner):
             for linked, url in pages:
-                if self.first_request(url):
-                    yield self.listing_request(fetch_form(linked, url), depth, page=True)
+                if self.owe_page(owner, fetch_form(linked, url), url) and self.first_listing(url):
+                    yield self.page_request(fetch_form(linked, url), depth, owner)
         elif pages:
             self.crawler.stats.inc_value("dvcrawl/paging_stopped_known")
         self.logger.debug(
@@ -243,12 +260,12 @@ class PortalSpider(scrapy.Spider):
         canonical URLs drop may be the only spelling the server answers.
         """
         meta = response.meta
+        self.state.frontier.save_owed()  # before its validators: a kill then loses no link
         if meta.get("dv_root") or (articles >= MIN_LISTING_ARTICLES and not meta.get("dv_page")):
             etag = response.headers.get("ETag")
             modified = response.headers.get("Last-Modified")
-            self.state.remember_page(
+            self.remember_watched(
                 response.url,
-                LISTING,
                 etag.decode("latin-1") if etag else None,
                 modified.decode("latin-1") if modified else None,
             )
@@ -266,6 +283,7 @@ class PortalSpider(scrapy.Spider):
             self.crawler.stats.inc_value("dvcrawl/redirect_dropped")
             return
         self.state.remember_redirect(origin, target)
+        yield from self.learn_redirect(origin, target)
         if target == origin:  # /a -> /a/: the same page under its other spelling
             request = self.article_request(target_url, target, response.meta["dv_depth"], aliases)
             yield request.replace(dont_filter=True)
@@ -274,27 +292,42 @@ class PortalSpider(scrapy.Spider):
 
     def parse_article(self, response: Response) -> Iterator:
         if response.status in REDIRECT_STATUSES:
-            yield from self.follow_redirect(response)
+            followed = list(self.follow_redirect(response))
+            if not followed:  # dropped, or its target is known: nothing more owed for it
+                self.settle_page(response)
+            yield from followed
             return
         if not isinstance(response, TextResponse):
             yield self.record_for(response, None, reject="binary")
             return
-        art = extract_article(
-            response.body,
-            response.url,
-            content_selector=self.source.content_selector,
-            exclude_selectors=self.source.exclude_selectors,
-            profile=self.source.profile,
-        )
+        art = extract_article(response.body, response.url, **self.extract_options_for(response))
+        yield from self.handle_article(response, PageAnalysis(art))
+
+    def extract_options_for(self, response: Response) -> dict:
+        """The source's extraction options plus how this response says it is encoded."""
+        return {**self.extract_options, "content_type": response.headers.get("Content-Type")}
+
+    def handle_article(self, response: TextResponse, analysis: PageAnalysis) -> Iterator:
+        """The record of an analysed page, and what the page teaches about the portal."""
+        art = analysis.article
+        self.learn_family_from(art.family)
         if not art.is_article:
-            yield self.record_for(response, art, reject=art.reject_reason or "not-article")
+            record = self.record_for(response, art, reject=art.reject_reason or "not-article")
+            yield record
             if art.reject_reason == "listing":
                 yield from self.follow_links(response, response.meta.get("dv_depth", 1))
             else:
                 self.state.remember_page(canonicalize(response.url) or response.url, PAGE)
-            return
-        self.crawler.stats.inc_value("dvcrawl/articles_seen")
-        yield self.record_for(response, art)
+        else:
+            self.crawler.stats.inc_value("dvcrawl/articles_seen")
+            record = self.record_for(response, art)
+            if analysis.relevance is not None:
+                record.relevant = analysis.relevance.relevant
+                record.relevance_score = analysis.relevance.score
+                record.relevance_terms = list(analysis.relevance.terms)
+                record.scored = True
+            yield record
+        yield from self.learn_identity(response, record)
 
     def record_for(self, response: Response, art, reject: str | None = None) -> ArticleRecord:
         """The record of an article page: canonical URL plus every URL that led to it."""
@@ -307,9 +340,11 @@ class PortalSpider(scrapy.Spider):
             *response.meta.get("dv_aliases", ()),
             *response.meta.get("redirect_urls", ()),
         ]
-        aliases = [a for a in (canonicalize(u) for u in seen if u) if a and a != canonical]
+        linked = [a for a in (canonicalize(u) for u in seen if u) if a]
+        aliases = [a for a in [*linked, *self.take_aliases(linked)] if a != canonical]
         if page_url != canonical:
             aliases.append(page_url)
+            self.requested.add(canonical)  # a later link to the canonical URL is this page
         extracted = {name: getattr(art, name) for name in _EXTRACTED} if art is not None else {}
         return ArticleRecord(
             url=canonical,

@@ -111,6 +111,7 @@ def _row_values(record: ArticleRecord, url: str, digest: str) -> dict:
         "text": record.text,
         "author": record.author,
         "credit": record.credit,
+        "lead": record.lead,
         "published": record.published,
         "published_at": published_at_utc(record.published),
         "date_method": record.date_method,
@@ -189,11 +190,12 @@ def _matching_article(session: Session, article_id: int, fp: _Fingerprint) -> in
     screened = _screen_by_signature(session, candidate_ids, fp.packed)
     if not screened:
         return None
-    grams = dedupe.shingles(fp.text)
     rows = session.execute(select(Article.id, Article.text).where(Article.id.in_(screened)))
-    scored = [(dedupe.jaccard(grams, dedupe.shingles(other)), cid) for cid, other in rows]
+    # The decision is sentence containment: shared template leads and stock paragraphs
+    # can lift shingle overlap above the screen, never above the containment threshold.
+    scored = [(dedupe.containment(fp.text, other), cid) for cid, other in rows]
     best_score, best_id = max(scored, default=(0.0, None))
-    return best_id if best_score >= dedupe.JACCARD_THRESHOLD else None
+    return best_id if best_score >= dedupe.CONTAINMENT_THRESHOLD else None
 
 
 def _screen_by_signature(session: Session, candidate_ids: list[int], packed: bytes) -> list[int]:

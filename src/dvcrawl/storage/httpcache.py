@@ -53,13 +53,15 @@ def save_page(
     kind: str,
     etag: str | None = None,
     last_modified: str | None = None,
+    walked: bool = True,
 ) -> None:
     """Remember a page the crawler will ask for again, under the URL it fetched.
 
     Not canonicalised: a watched listing is requested again from this row, and the trailing
-    slash that canonical URLs drop may be the only spelling its server answers.
+    slash that canonical URLs drop may be the only spelling its server answers. ``walked``
+    False: a listing whose walk is unfinished (see ``dvcrawl.frontier``).
     """
-    _save(session, url_as_fetched, source_id, etag, last_modified, kind)
+    _save(session, url_as_fetched, source_id, etag, last_modified, kind, walked)
 
 
 def _save(
@@ -69,17 +71,25 @@ def _save(
     etag: str | None,
     last_modified: str | None,
     kind: str | None,
+    walked: bool = True,
 ) -> None:
     # A validator longer than its column is not kept: truncated, it would never match again.
     etag = etag if etag and len(etag) <= MAX_ETAG else None
     last_modified = last_modified if last_modified and len(last_modified) <= MAX_DATE else None
-    values = {"url": key, "source_id": source_id, "etag": etag, "last_modified": last_modified}
+    values = {
+        "url": key,
+        "source_id": source_id,
+        "etag": etag,
+        "last_modified": last_modified,
+        "walked": walked,
+    }
     if kind is not None:
         values["kind"] = kind
     if insert_ignore(session, HttpCacheEntry, values, ["url"]) is not None:
         return
     row = session.get(HttpCacheEntry, key)
     row.source_id, row.etag, row.last_modified = source_id, etag, last_modified
+    row.walked = walked
     if kind is not None:
         row.kind = kind
     row.checked_at = utcnow()

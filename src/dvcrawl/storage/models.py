@@ -20,9 +20,10 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
-    false,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql import false, true
 
 
 def utcnow() -> datetime:
@@ -58,6 +59,7 @@ class Article(Base):
     text: Mapped[str] = mapped_column(Text, default="")
     author: Mapped[str | None] = mapped_column(Text)
     credit: Mapped[str | None] = mapped_column(Text)  # "Theo: <source>" kept apart from the body
+    lead: Mapped[str | None] = mapped_column(Text)  # the sapo; ``text`` starts with it
     # Contract form: "2022-12-27T22:37:00+07:00" or "2022-01-06".
     published: Mapped[str | None] = mapped_column(String(40))
     published_at: Mapped[datetime | None] = mapped_column(DateTime)  # naive UTC, for ordering
@@ -125,7 +127,37 @@ class HttpCacheEntry(Base):
     last_modified: Mapped[str | None] = mapped_column(String(100))
     # listing: re-checked every run; page: a pagination page or a dead end, not re-requested
     kind: Mapped[str] = mapped_column(String(16), default="listing", server_default="listing")
+    # A listing walked to its end (every page and article settled): paging may then stop at a
+    # page of known articles. False while a walk is unfinished (killed, pages failed).
+    walked: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     checked_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class FrontierEntry(Base):
+    """A page a crawl still owes: an article (or a pagination page) linked from a listing,
+    not yet stored. Written before the page is requested, deleted once it is stored, known or
+    gone, so a killed or failed crawl resumes from here (migration 0008_frontier)."""
+
+    __tablename__ = "frontier"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[str] = mapped_column(String(64))
+    url: Mapped[str] = mapped_column(String(2000))  # canonical URL
+    fetch_url: Mapped[str] = mapped_column(String(2000))  # the spelling to request
+    listing_url: Mapped[str | None] = mapped_column(String(2000))  # the listing it came from
+    kind: Mapped[str] = mapped_column(String(16), default="article")  # article | page
+    # pending: to be requested (when next_attempt_at has passed); failed: given up on
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("source_id", "url", name="uq_frontier_source_url"),
+        Index("ix_frontier_source_state", "source_id", "state"),
+    )
 
 
 class CrawlRun(Base):
@@ -137,7 +169,7 @@ class CrawlRun(Base):
     source_id: Mapped[str] = mapped_column(String(64), index=True)
     started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)
-    # running | ok | failed | timeout | killed
+    # a dvcrawl.storage.runs.RunStatus: written only through that module
     status: Mapped[str] = mapped_column(String(16), default="running")
     pages_fetched: Mapped[int] = mapped_column(Integer, default=0)
     articles_new: Mapped[int] = mapped_column(Integer, default=0)

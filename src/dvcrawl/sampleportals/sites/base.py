@@ -21,7 +21,16 @@ from dvcrawl.sampleportals import chrome
 from dvcrawl.sampleportals.corpus import SiteSpec
 from dvcrawl.sampleportals.model import VN_TZ, Article
 
-CATEGORY_NAMES = {"danvan": "Công tác dân vận", "news": "Tin tức - Sự kiện"}
+# "news" lists every story; the other sections exist on seed-varied sites only (variety.py).
+CATEGORY_NAMES = {
+    "danvan": "Công tác dân vận",
+    "news": "Tin tức - Sự kiện",
+    "thoisu": "Tin tức - Sự kiện",
+    "kinhte": "Kinh tế",
+    "xahoi": "Xã hội",
+    "vanhoa": "Văn hóa - Thể thao",
+    "chinhtri": "Xây dựng Đảng",
+}
 NOT_FOUND_TEXT = "Trang bạn tìm không tồn tại hoặc đã bị xóa."
 
 
@@ -57,6 +66,7 @@ class Site:
     error_path = "/so-do-cong"  # linked from the menu, answers 200 with an error text
     login_path = "/dang-nhap"
     flaky_index: int | None = None  # this article answers 503 once
+    hang_seconds = 0.0  # how long a hanging article keeps the client waiting (set by the network)
     # managing agency, address, licence, visitor counter start: printed in every footer
     footer_lines: tuple[str, str, str, int] = ("", "", "", 0)
 
@@ -67,8 +77,10 @@ class Site:
         self.version = 1
         self.last_modified = max(a.published for a in articles).replace(second=0)
         flaky = [articles[self.flaky_index]] if self.flaky_index is not None else []
-        self.flaky_pending = {self.article_path(a) for a in flaky}
-        self.flaky_paths = frozenset(self.flaky_pending)
+        # Faults follow the article, not the URL: any spelling of it fails the first time.
+        self.flaky_pending = {a.num for a in flaky}
+        self.flaky_nums = frozenset(self.flaky_pending)
+        self.hang_nums: frozenset[int] = frozenset()
 
     # --- URL forms and markup: supplied by each site -------------------------------------
     def article_path(self, art: Article) -> str:
@@ -94,6 +106,29 @@ class Site:
 
     def fmt_date(self, art: Article) -> str:
         raise NotImplementedError
+
+    def list_date(self, art: Article) -> str:
+        """The date a list item shows (seed-varied sites print it differently)."""
+        return self.fmt_date(art)
+
+    def listing_keys(self) -> tuple[str, ...]:
+        """The listings this site links (ground truth for "which pages are listings")."""
+        return ("danvan", "news")
+
+    def alias_paths(self, art: Article) -> tuple[str, ...]:
+        """Other paths serving this same article (ID-based portals on varied seeds)."""
+        return ()
+
+    def fault_paths(self, nums: frozenset[int]) -> list[str]:
+        with self.lock:
+            return [self.article_path(a) for a in self.articles if a.num in nums]
+
+    def article_fault(self, art: Article) -> int:
+        """503 the first time a flaky article is asked for, else 0."""
+        with self.lock:
+            flaky = art.num in self.flaky_pending
+            self.flaky_pending.discard(art.num)
+        return 503 if flaky else 0
 
     # --- corpus views ---------------------------------------------------------------------
     def listing(self, cat: str) -> list[Article]:
@@ -122,7 +157,7 @@ class Site:
             (
                 self.link_variant(a, i + shift),
                 a.title,
-                self.fmt_date(a),
+                self.list_date(a),
                 a.teaser if teasers else "",
             )
             for i, a in enumerate(arts)
@@ -217,6 +252,10 @@ class Site:
             )
         if route.kind == "redirect":
             return Response(route.code, b"", {"Location": route.location})
+        if route.kind == "article" and self.article_fault(route.article):
+            return Response(
+                503, b"Service Unavailable", {"Content-Type": "text/plain", "Retry-After": "1"}
+            )
         if route.kind == "article":
             return self.html(self.nfd(route.article, self.render_article(route.article)))
         return self._conditional(route, target, headers)
@@ -225,13 +264,6 @@ class Site:
         if path == "/robots.txt":
             return Response(
                 200, self.robots().encode(), {"Content-Type": "text/plain; charset=utf-8"}
-            )
-        with self.lock:  # either spelling of the flaky article (with or without "/") fails once
-            flaky = path.rstrip("/") in self.flaky_pending
-            self.flaky_pending.discard(path.rstrip("/"))
-        if flaky:
-            return Response(
-                503, b"Service Unavailable", {"Content-Type": "text/plain", "Retry-After": "1"}
             )
         if path == self.calendar_path:
             return self.html(self.calendar(query))

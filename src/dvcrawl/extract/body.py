@@ -1,0 +1,163 @@
+"""Which body wins: trafilatura's by default, a container or a widening only on evidence.
+
+trafilatura is the baseline on every page. A source's own ``content_selector`` is the operator's
+word and wins outright. A CMS family's container wins when it keeps most of what trafilatura
+found (so a teaser block or an empty rich-text field cannot). trafilatura's paragraphs are widened
+to the element holding them (to restore subheadings and bylines that it drops) only when that
+keeps all of them and adds little.
+"""
+
+from __future__ import annotations
+
+import re
+from copy import deepcopy
+from dataclasses import dataclass, field
+
+import trafilatura
+from lxml.html import HtmlElement
+
+from dvcrawl.constants import MIN_BODY_CHARS
+from dvcrawl.extract.byline import is_tail_line
+from dvcrawl.extract.cleanup import prune, selector, unwrap_layout_tables
+from dvcrawl.extract.generic import block_lines, container_of, trailer_lines
+from dvcrawl.profiles import Profile
+
+_WORD = re.compile(r"\w+")
+# A family container must hold at least this share of trafilatura's word 4-grams.
+_CONTAINER_AGREES = 0.6
+# Outside Vietnam a container must hold nearly all of trafilatura's text, and not much more.
+_STRICT_AGREES = 0.95
+_STRICT_GROWTH = 1.2
+# trafilatura's paragraphs widened to their container must all survive (tokenisation slack).
+_WIDENING_KEEPS = 0.95
+# A container with less text than this is a wrong match (an empty rich-text field).
+_MIN_CONTAINER = 200
+_SNIPPET = 120
+
+
+@dataclass
+class Base:
+    """What plain trafilatura (with metadata) makes of the page: the baseline for every field."""
+
+    lines: list[str] = field(default_factory=list)
+    title: str = ""
+    author: str = ""
+    date: str = ""
+
+
+@dataclass
+class Body:
+    """The body lines chosen, who chose them, and the element they came from (if one)."""
+
+    lines: list[str]
+    how: str
+    box: HtmlElement | None = None
+    scope: HtmlElement | None = None  # where teaser links are counted for the listing test
+
+
+def trafilatura_base(tree: HtmlElement, url: str) -> Base:
+    """trafilatura on a copy of the page: precision mode first (it keeps less furniture), the
+    default mode when that finds next to nothing; never comments."""
+    doc = None
+    for precision in (True, False):
+        page = deepcopy(tree)
+        unwrap_layout_tables(page)  # else a page laid out in one table comes out as table rows
+        doc = trafilatura.bare_extraction(
+            page,
+            url=url,
+            favor_precision=precision,
+            include_comments=False,
+            include_tables=True,
+            with_metadata=True,
+        )
+        if doc is not None and len(doc.text or "") >= MIN_BODY_CHARS:
+            break
+    if doc is None:
+        return Base()
+    text = doc.text or ""
+    return Base(text.splitlines(), doc.title or "", doc.author or "", doc.date or "")
+
+
+def _shingles(lines: list[str]) -> set[tuple[str, ...]]:
+    words = _WORD.findall(" ".join(lines).casefold())
+    return {tuple(words[i : i + 4]) for i in range(max(1, len(words) - 3))}
+
+
+def coverage(part: list[str], whole: list[str]) -> float:
+    """Share of ``part``'s word 4-grams that ``whole`` also has (1.0 when part is empty)."""
+    wanted = _shingles(part)
+    if not wanted or wanted == {()}:
+        return 1.0
+    return len(wanted & _shingles(whole)) / len(wanted)
+
+
+def _container(
+    tree: HtmlElement, profile: Profile | None, content_selector: str | None
+) -> tuple[HtmlElement, str] | None:
+    """The body container: the source's selector, else the family's, longest text first."""
+    groups = (
+        [(selector(content_selector)(tree), "source:content_selector")] if content_selector else []
+    )
+    if profile is not None:
+        groups += [([el], f"profile:{profile.name}") for el in profile.select("content", tree)]
+    for group, how in groups:
+        best = max(group, key=lambda el: len(el.text_content()), default=None)
+        if best is not None and len(best.text_content().strip()) >= _MIN_CONTAINER:
+            return best, how
+    return None
+
+
+def _container_wins(base: list[str], lines: list[str], strict: bool) -> bool:
+    """Does the family's container beat trafilatura's text? It must keep most of that text;
+    ``strict`` (pages outside Vietnam, where the families' rules were not made) it must keep
+    nearly all of it and add little."""
+    size = sum(map(len, base))
+    if size < MIN_BODY_CHARS:
+        return not strict
+    if not strict:
+        return coverage(base, lines) >= _CONTAINER_AGREES
+    grown = sum(map(len, lines)) <= _STRICT_GROWTH * size
+    return grown and coverage(base, lines) >= _STRICT_AGREES
+
+
+def _snippet(lines: list[str]) -> str:
+    return " ".join(" ".join(lines).split())[:_SNIPPET]
+
+
+def choose_body(
+    tree: HtmlElement,
+    base: Base,
+    profile: Profile | None,
+    selectors: tuple[str | None, tuple[str, ...]],
+    removed: list[tuple[str, str]],
+    lead_of,
+    widen: bool,
+) -> Body:
+    """The body lines for the page (see the module doc for who wins when).
+
+    ``widen`` (Vietnamese pages, for which these rules were made): trafilatura's paragraphs may
+    be widened to their container, and a family container needs only to keep most of
+    trafilatura's text. Measured on pages elsewhere, both add captions and share lines.
+    """
+    content_selector, excludes = selectors
+    if not widen and _container(tree, profile, content_selector) is None:
+        # Nothing these rules could add: trafilatura's text as it is, and no pruning spent.
+        return Body(list(base.lines), "trafilatura", None, container_of(tree, base.lines, False))
+    pruned = deepcopy(tree)
+    found = _container(pruned, profile, content_selector)
+    if found is not None:
+        box, how = found
+        prune(pruned, box, profile, excludes)
+        lines = block_lines(box) + trailer_lines(box, is_tail_line)
+        if how.startswith("source") or _container_wins(base.lines, lines, strict=not widen):
+            return Body(lead_of(pruned, box) + lines, how, box, box)
+        removed.append((_snippet(lines), f"{how} container ignored: it misses trafilatura's text"))
+    else:
+        prune(pruned, None, profile, excludes)
+    unwrap_layout_tables(pruned)
+    box = container_of(pruned, base.lines) if widen else None
+    if box is not None:
+        lines = block_lines(box) + trailer_lines(box, is_tail_line)
+        if coverage(base.lines, lines) >= _WIDENING_KEEPS:
+            return Body(lines, "trafilatura+container", box, box)
+    return Body(list(base.lines), "trafilatura", None, pruned)

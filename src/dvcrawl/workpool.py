@@ -1,0 +1,137 @@
+"""Article pages analysed in worker processes, so a crawl uses every core.
+
+Extraction and relevance scoring are pure and CPU-bound (~17 ms a page); on Scrapy's reactor
+thread they held a crawl to one core. Here they run in a small ``ProcessPoolExecutor`` shared by
+every spider of the process; the spider awaits the result and the store pipeline stays the one
+writer. The dedupe fingerprint (MinHash, ~3 ms) stays with the store: ``datasketch`` imports
+SciPy, ~70 MB more in every worker, which would break the crawl's 500 MB memory budget.
+
+- Workers are forked from a ``forkserver`` that has imported this module, never from the crawl
+  process itself (forking a process with the reactor's threads running is unsafe), and are
+  replaced after :data:`TASKS_PER_WORKER` pages, which bounds their memory.
+- A worker ignores SIGINT (the crawl process decides when to stop) and exits as soon as the
+  crawl process is gone, even after ``kill -9``: a watchdog thread waits on the crawl
+  process's pidfd. (The pool's own pipes cannot tell: each worker holds both ends of its task
+  queue, and the forkserver lives as long as any worker does.) With the workers gone, the
+  forkserver and multiprocessing's resource tracker exit too: no orphan processes.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import select
+import signal
+import threading
+import time
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+
+from dvcrawl.extract import ExtractedArticle, extract_article
+from dvcrawl.relevance import Relevance, score_article
+
+log = logging.getLogger(__name__)
+
+TASKS_PER_WORKER = 500  # pages a worker analyses before it is replaced (memory stays flat)
+
+
+@dataclass
+class PageAnalysis:
+    """What a worker returns: the article, and for an article its relevance."""
+
+    article: ExtractedArticle
+    relevance: Relevance | None = None
+
+
+def analyse_page(body: bytes, url: str, options: dict) -> PageAnalysis:
+    """Extract the article of one page, then score it (runs in a worker)."""
+    article = extract_article(body, url, **options)
+    if not article.is_article:
+        return PageAnalysis(article)
+    return PageAnalysis(article, score_article(article.title, article.text))
+
+
+def default_workers() -> int:
+    """One worker per usable core; none on one core, where a pool only adds copying."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return cores if (cores or 1) >= 2 else 0
+
+
+def _wait_for_exit(pid: int) -> None:
+    """Return once process ``pid`` has ended (pidfd on Linux, else polling once a second)."""
+    try:
+        fd = os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        fd = None
+    if fd is not None:
+        select.select([fd], [], [])
+        return
+    while True:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(1.0)
+
+
+def _watch_crawl(pid: int) -> None:
+    _wait_for_exit(pid)
+    os._exit(0)  # the crawl process is gone: nobody will ever read this worker's results
+
+
+def _init_worker(crawl_pid: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_watch_crawl, args=(crawl_pid,), daemon=True).start()
+
+
+class _SharedPool:
+    """One pool per process, opened by the first spider that needs it, shut by the last."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.executor: ProcessPoolExecutor | None = None
+        self.users = 0
+
+    def acquire(self, workers: int) -> ProcessPoolExecutor:
+        with self.lock:
+            if self.executor is None:
+                context = multiprocessing.get_context("forkserver")
+                context.set_forkserver_preload([__name__])
+                self.executor = ProcessPoolExecutor(
+                    max_workers=workers,
+                    mp_context=context,
+                    initializer=_init_worker,
+                    initargs=(os.getpid(),),
+                    max_tasks_per_child=TASKS_PER_WORKER,
+                )
+                log.debug("extraction pool of %d worker processes", workers)
+            self.users += 1
+            return self.executor
+
+    def release(self) -> None:
+        with self.lock:
+            self.users -= 1
+            if self.users > 0 or self.executor is None:
+                return
+            executor, self.executor = self.executor, None
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+_POOL = _SharedPool()
+
+
+class PagePool:
+    """A spider's handle on the process's pool: submit pages, release at the end."""
+
+    def __init__(self, workers: int) -> None:
+        self.executor = _POOL.acquire(workers)
+        self.open = True
+
+    def submit(self, body: bytes, url: str, options: dict) -> Future:
+        return self.executor.submit(analyse_page, body, url, options)
+
+    def close(self) -> None:
+        if self.open:
+            self.open = False
+            _POOL.release()

@@ -1,0 +1,101 @@
+"""The one owner of run rows (storage/runs.py): statuses, results, heartbeats, stale rows."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from dvcrawl.health import failure_streak
+from dvcrawl.storage.db import Database
+from dvcrawl.storage.models import CrawlRun, utcnow
+from dvcrawl.storage.runs import (
+    HEARTBEAT_AT,
+    STALE_AFTER,
+    WORKER,
+    RunStatus,
+    close_run,
+    close_stale_runs,
+    heartbeat,
+    open_run,
+    result_from_stats,
+)
+
+
+@pytest.fixture
+def db(db_url):
+    database = Database(db_url)
+    yield database
+    database.dispose()
+
+
+def _age(db: Database, run_id: int, seconds: float) -> None:
+    """Make a row look as if its crawl last stamped it ``seconds`` ago."""
+    with db.session() as s:
+        run = s.get(CrawlRun, run_id)
+        old = (utcnow() - timedelta(seconds=seconds)).isoformat()
+        run.stats = {**run.stats, HEARTBEAT_AT: old}
+        run.started_at = utcnow() - timedelta(seconds=seconds)
+
+
+def _status(db: Database, run_id: int) -> str:
+    with db.session() as s:
+        return s.get(CrawlRun, run_id).status
+
+
+def test_a_dead_portal_is_a_failed_run_and_a_shutdown_is_not():
+    refused = {"downloader/exception_type_count/twisted.internet.error.ConnectionRefusedError": 2}
+    dead = result_from_stats("a", 1, {**refused, "dvcrawl/start_url_status": {}}, "finished")
+    assert dead.status is RunStatus.FAILED and "ConnectionRefusedError" in dead.reason
+    stats = {
+        "dvcrawl/start_url_status": {"http://a/": 200},
+        "response_received_count": 7,
+        "dvcrawl/articles_seen": 5,
+        "dvcrawl/articles_new": 3,
+        "retry/max_reached": 1,
+        "dvcrawl/listing_failed/404": 1,
+    }
+    ok = result_from_stats("a", 2, stats, "finished")
+    assert (ok.status, ok.pages_fetched, ok.articles_new, ok.errors) == (RunStatus.OK, 7, 3, 2)
+    assert ok.stats["articles_seen"] == 5 and ok.stats["close_reason"] == "finished"
+    assert result_from_stats("a", 3, stats, "shutdown").status is RunStatus.STOPPED
+
+
+def test_stale_rows_are_interrupted_and_live_ones_kept(db):
+    dead, live = open_run(db, "a"), open_run(db, "b")
+    _age(db, dead, STALE_AFTER + 5)
+    _age(db, live, STALE_AFTER + 5)
+    heartbeat(db, [live])  # the live crawl is still stamping its row
+    assert close_stale_runs(db) == 1
+    assert (_status(db, dead), _status(db, live)) == ("interrupted", "running")
+    # an interrupted run says nothing about the portal: no failure streak, no back-off
+    with db.session() as s:
+        assert failure_streak(s, "a") == 0
+
+
+def test_the_next_run_of_a_source_closes_its_stale_run(db):
+    dead = open_run(db, "a")
+    _age(db, dead, STALE_AFTER + 5)
+    fresh = open_run(db, "a")
+    assert (_status(db, dead), _status(db, fresh)) == ("interrupted", "running")
+
+
+def test_a_worker_holding_the_lock_closes_a_dead_workers_run_at_once(db):
+    """Workers crawl a source only under its lock: a worker row met by the lock's new holder
+    is dead even when its last stamp is recent (its machine died seconds ago)."""
+    dead = open_run(db, "a", **{WORKER: "host:1"})
+    manual = open_run(db, "a")  # a `dvcrawl crawl` beside the workers, without the lock
+    taker = open_run(db, "a", exclusive=True, **{WORKER: "host:2"})
+    statuses = [_status(db, r) for r in (dead, manual, taker)]
+    assert statuses == ["interrupted", "running", "running"]
+
+
+def test_closing_writes_the_result_and_the_streak_counts_failures(db):
+    for _ in range(2):
+        run_id = open_run(db, "a")
+        close_run(db, result_from_stats("a", run_id, {}, "finished"))
+    with db.session() as s:
+        run = s.get(CrawlRun, run_id)
+        assert run.status == "failed" and run.finished_at is not None
+        assert "no start URL could be fetched" in run.reason
+        assert failure_streak(s, "a") == 2

@@ -1,0 +1,97 @@
+"""Article pages analysed in worker processes: same result, clean shutdown, no orphans."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from dvcrawl.sampleportals import SampleNetwork
+from dvcrawl.workpool import PagePool, analyse_page
+
+PAGE = (
+    "<html><head><title>Hội nghị dân vận khéo</title></head><body><article>"
+    "<h1>Ban Dân vận Tỉnh ủy tổng kết phong trào thi đua dân vận khéo năm 2026</h1>"
+    '<div class="date">07/12/2026 08:30</div><div class="content">'
+    + "<p>Ban Dân vận Tỉnh ủy tổ chức hội nghị tổng kết công tác dân vận và phong trào thi đua "
+    "dân vận khéo, biểu dương các mô hình dân vận khéo tiêu biểu ở cơ sở.</p>"
+    * 4
+    + "</div></article></body></html>"
+).encode()
+URL = "http://cong.example.vn/tin-tuc/hoi-nghi-dan-van-12345.html"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _descendants(root: int) -> set[int]:
+    parents = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                stat = Path(f"/proc/{name}/stat").read_text()
+            except OSError:
+                continue
+            parents[int(name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    found, grew = {root}, True
+    while grew:
+        more = {pid for pid, ppid in parents.items() if ppid in found} - found
+        found |= more
+        grew = bool(more)
+    return found - {root}
+
+
+def _gone_within(pids: set[int], seconds: float) -> set[int]:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and any(_alive(p) for p in pids):
+        time.sleep(0.1)
+    return {p for p in pids if _alive(p)}
+
+
+def test_a_worker_analyses_a_page_as_the_crawl_process_would():
+    pool = PagePool(1)
+    try:
+        analysed = pool.submit(PAGE, URL, {}).result(timeout=120)
+        worker = pool.executor.submit(os.getpid).result(timeout=60)
+    finally:
+        pool.close()
+    here = analyse_page(PAGE, URL, {})
+    assert analysed.article.is_article and analysed.article.title == here.article.title
+    assert analysed.article.text == here.article.text
+    assert analysed.relevance == here.relevance and analysed.relevance.relevant
+    assert worker != os.getpid()
+    assert _gone_within({worker}, 10) == set()  # closing the last handle ends the workers
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL])
+def test_a_stopped_crawl_leaves_no_worker_processes(tmp_path, signum):
+    with SampleNetwork(delay=0.05) as net:
+        sources = tmp_path / "sources.toml"
+        sources.write_text(net.sources_toml(), encoding="utf-8")
+        db = f"sqlite:///{tmp_path / 'db.sqlite'}"
+        command = [sys.executable, "-m", "dvcrawl", "-q", "crawl", "--sources", str(sources)]
+        command += ["--db", db, "--delay", "0", "-s", "DVCRAWL_EXTRACT_WORKERS=2"]
+        crawl = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            deadline, workers = time.monotonic() + 120, set()
+            while len(workers) < 3 and time.monotonic() < deadline:  # forkserver + 2 workers
+                workers = _descendants(crawl.pid)
+                time.sleep(0.2)
+            assert len(workers) >= 3, "the crawl never started its worker processes"
+            crawl.send_signal(signum)
+            crawl.wait(timeout=120)
+        finally:
+            if crawl.poll() is None:
+                crawl.kill()
+                crawl.wait()
+    assert _gone_within(workers, 15) == set()
