@@ -150,7 +150,7 @@ TABLE: tuple[Setting, ...] = (
        duration(1, MAX_DURATION)),
     _S("timeout", "schedule --timeout", None, "15m", "wall-clock limit of one crawl",
        duration(1, MAX_DURATION)),
-    _S("memory_mb", "schedule --memory-mb", None, 1024,
+    _S("memory_mb", "schedule --memory-mb, worker --memory-mb", None, 1024,
        "address-space cap of one crawl child, MB", integer(64, 1_000_000)),
     _S("workers", "schedule --workers", None, 4, "crawls running at once", integer(1, 256)),
     _S("lock_poll", "schedule --lock-poll", None, "5s",

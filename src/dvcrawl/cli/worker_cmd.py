@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 
 from dvcrawl.cli.common import add_db_arg, add_sources_arg
-from dvcrawl.cli.crawl_cmd import add_politeness_args
+from dvcrawl.cli.crawl_cmd import add_politeness_args, checked_setting
 from dvcrawl.config import REDIS_ENV, resolve_db_url, resolve_redis_url, resolve_sources_path
 from dvcrawl.errors import ConfigError
+from dvcrawl.settings_table import argtype
 from dvcrawl.sources import load_sources
 from dvcrawl.storage.db import open_database
 
@@ -22,6 +23,7 @@ def _crawl_args(args: argparse.Namespace) -> tuple[str, ...]:
     for item in args.set:
         if "=" not in item or not item.partition("=")[0].strip():
             raise ConfigError(f"--set expects NAME=VALUE, got {item!r}")
+        checked_setting(item.partition("=")[0].strip(), item.partition("=")[2])
         extra += ["-s", item]
     return tuple(extra)
 
@@ -34,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     redis_url = resolve_redis_url(args.redis)
     if not redis_url:
         raise ConfigError(f"no Redis: pass --redis URL or set ${REDIS_ENV}")
-    if args.until_idle is not None and args.until_idle <= 0:
+    if args.until_idle is not None and not 0 < args.until_idle < float("inf"):  # nan too
         raise ConfigError(f"--until-idle must be positive, got {args.until_idle}")
     path = resolve_sources_path(args.sources)
     if path is not None:  # jobs carry their sources; a given file is still checked up front
@@ -77,7 +79,7 @@ def register(sub) -> None:
     )
     p.add_argument(
         "--memory-mb",
-        type=int,
+        type=argtype("memory_mb"),
         default=1024,
         metavar="N",
         help="address-space cap of one crawl child in MB (default: 1024)",
