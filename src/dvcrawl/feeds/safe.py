@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from urllib.parse import urlsplit
 
 import nh3
 
@@ -28,6 +29,15 @@ SUMMARY_MAX = 400
 ALLOWED_TAGS = {"p", "a", "br", "strong", "em"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 URL_SCHEMES = {"http", "https"}
+
+
+def is_web_url(value: str | None) -> bool:
+    """True for an absolute http(s) URL with a host: the only links a feed entry may carry."""
+    try:
+        parts = urlsplit((value or "").strip())
+    except ValueError:
+        return False
+    return parts.scheme.lower() in URL_SCHEMES and bool(parts.netloc)
 
 
 def xml_text(value: str | None) -> str:
