@@ -73,13 +73,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from dvcrawl.feeds import build_feeds
+    from dvcrawl.feeds import build_feeds, feeds_base_url
     from dvcrawl.topics import topic_by_slug
 
     # Flags, else DVCRAWL_* variables, else defaults; bad values fail before the DB is opened.
     options = resolve(
         base_url=args.base_url, limit=args.limit, mode=args.mode, hub=args.hub, ttl_minutes=args.ttl
     )
+    feeds_base_url(options.base_url)
     if args.topic is not None:
         topic_by_slug(args.topic)
     db = existing_database(resolve_db_url(args.db))
