@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterable, Sequence
-from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -145,15 +144,14 @@ def newest_for_source(session: Session, source_id: str, mode: str, limit: int) -
     undated = base.where(Article.published_at.is_(None)).order_by(
         Article.fetched_at.desc(), Article.id.desc()
     )
-    rows = [_article(row) for row in session.execute(undated.limit(limit))]
-    trusted = 0
-    with closing(session.execute(dated.execution_options(yield_per=limit + 16))) as walk:
-        for row in walk:
-            rows.append(_article(row))
-            trusted += rows[-1].trusted
-            if trusted >= limit:
-                break
-    return merge_newest([rows], limit)
+    undated_rows = [_article(row) for row in session.execute(undated.limit(limit))]
+    size = limit  # a LIMIT keeps the planner on the index; doubtful rows are rare, so one pass
+    while True:
+        dated_rows = [_article(row) for row in session.execute(dated.limit(size))]
+        if sum(a.trusted for a in dated_rows) >= limit or len(dated_rows) < size:
+            break
+        size *= 4
+    return merge_newest([dated_rows, undated_rows], limit)
 
 
 def merge_newest(lists: Iterable[Sequence[FeedArticle]], limit: int) -> list[FeedArticle]:
