@@ -16,17 +16,15 @@ from dvcrawl.feeds import build_feeds
 from dvcrawl.feeds.write import atomic_write
 from dvcrawl.storage.db import Database
 from dvcrawl.web.app import create_app
-from test_feeds_support import NS, add_article, add_source, rss_links, xml
+from test_feeds_support import NS, add_article, feed_db, rss_links, xml
 
 FETCHED = datetime(2026, 11, 2, 3, 0)  # naive UTC
 
 
 @pytest.fixture
 def db(db_url):
-    database = Database(db_url)
-    add_source(database, "hatinh", "Cổng TTĐT Đảng bộ tỉnh Hà Tĩnh", "Hà Tĩnh")
-    yield database
-    database.dispose()
+    with feed_db(db_url, ("hatinh", "Cổng TTĐT Đảng bộ tỉnh Hà Tĩnh", "Hà Tĩnh")) as database:
+        yield database
 
 
 def test_the_date_rule_is_one_day_past_the_fetch():

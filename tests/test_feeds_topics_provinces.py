@@ -10,10 +10,9 @@ from dvcrawl.errors import ConfigError
 from dvcrawl.feeds import build_feeds
 from dvcrawl.relevance import score_article
 from dvcrawl.sources import parse_sources
-from dvcrawl.storage.db import Database
 from dvcrawl.topics import load_topics, parse_topics, topic_by_slug
 from dvcrawl.web.app import create_app
-from test_feeds_support import NS, add_article, add_source, rss_links, xml
+from test_feeds_support import NS, add_article, feed_db, rss_links, xml
 
 KHEO = "Mô hình dân vận khéo giúp đồng bào có đạo phát triển kinh tế"
 TEXT = "Ban Dân vận Huyện ủy cùng chức sắc tôn giáo vận động nhân dân hiến đất làm đường."
@@ -21,12 +20,13 @@ TEXT = "Ban Dân vận Huyện ủy cùng chức sắc tôn giáo vận động 
 
 @pytest.fixture
 def db(sqlite_url):
-    database = Database(sqlite_url)
-    add_source(database, "bentre", "Cổng TTĐT Đảng bộ tỉnh Bến Tre", "Bến Tre")
-    add_source(database, "vinhlong", "Báo Vĩnh Long", "Vĩnh Long")
-    add_source(database, "hatinh", "Cổng TTĐT Đảng bộ tỉnh Hà Tĩnh", "Hà Tĩnh")
-    yield database
-    database.dispose()
+    with feed_db(
+        sqlite_url,
+        ("bentre", "Cổng TTĐT Đảng bộ tỉnh Bến Tre", "Bến Tre"),
+        ("vinhlong", "Báo Vĩnh Long", "Vĩnh Long"),
+        ("hatinh", "Cổng TTĐT Đảng bộ tỉnh Hà Tĩnh", "Hà Tĩnh"),
+    ) as database:
+        yield database
 
 
 def _scored(db, source, hours, title, text=TEXT):

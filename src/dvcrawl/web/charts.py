@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dvcrawl.extract.dates import VN_TZ
 from dvcrawl.health import FAILED_STATUSES
 from dvcrawl.storage.models import Article, CrawlRun
 
@@ -22,8 +23,6 @@ DAYS = 30
 # The most recent runs drawn per source: a portal crawled every 30 minutes has ~1,400 in 30
 # days; the last 60 show the current pattern and keep the marks readable.
 MAX_RUNS = 60
-# Stored instants are naive UTC; days are Vietnamese days (+07:00).
-_VN_OFFSET = timedelta(hours=7)
 # Geometry (px): one bar per day, then a strip of run marks under the baseline.
 BAR_W, BAR_GAP, BAR_MAX_H, RUN_H = 5, 1, 28, 6
 WIDTH = DAYS * (BAR_W + BAR_GAP)
@@ -53,14 +52,19 @@ class Activity:
         return sum(status in FAILED_STATUSES for _, status in self.runs)
 
 
+def _vn(moment: datetime) -> datetime:
+    """A stored naive-UTC instant in Vietnam time (days and hours are Vietnamese ones)."""
+    return moment.replace(tzinfo=UTC).astimezone(VN_TZ).replace(tzinfo=None)
+
+
 def _vn_day(moment: datetime) -> date:
-    return (moment + _VN_OFFSET).date()
+    return _vn(moment).date()
 
 
 def activity(session: Session, now: datetime) -> dict[str, Activity]:
     """Source id → its Activity over the DAYS days ending today (``now`` naive UTC)."""
     first = _vn_day(now) - timedelta(days=DAYS - 1)
-    since = datetime.combine(first, datetime.min.time()) - _VN_OFFSET
+    since = datetime.combine(first, datetime.min.time(), VN_TZ).astimezone(UTC).replace(tzinfo=None)
     charts: dict[str, Activity] = defaultdict(lambda: Activity(first))
     stored = select(Article.source_id, Article.fetched_at).where(Article.fetched_at >= since)
     for source_id, fetched in session.execute(stored):
@@ -99,12 +103,12 @@ def _run_marks(chart: Activity) -> list[str]:
     start = datetime.combine(chart.first_day, datetime.min.time())
     parts = []
     for started, status in chart.runs:
-        offset = (started + _VN_OFFSET - start).total_seconds() / 86400
+        offset = (_vn(started) - start).total_seconds() / 86400
         x = min(WIDTH - 2, max(0, round(offset * (BAR_W + BAR_GAP))))
         failed = status in FAILED_STATUSES
         colour = FAIL_COLOUR if failed else OK_COLOUR if status == "ok" else OTHER_COLOUR
         height = RUN_H if failed else RUN_H - 2
-        label = escape(f"{(started + _VN_OFFSET).strftime('%d/%m/%Y %H:%M')}: {status}")
+        label = escape(f"{_vn(started).strftime('%d/%m/%Y %H:%M')}: {status}")
         parts.append(
             f'<rect class="run run-{escape(status)}" x="{x}" y="{HEIGHT - height}" width="2" '
             f'height="{height}" fill="{colour}"><title>{label}</title></rect>'
