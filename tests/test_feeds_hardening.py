@@ -150,3 +150,15 @@ def test_long_or_strange_feed_names_are_404_never_500(tmp_path):
     client = TestClient(create_app(f"sqlite:///{tmp_path}/d.sqlite", feeds_dir=feeds))
     for name in ("a" * 300 + ".rss", "province-" + "b" * 300 + ".rss", "x" * 5000, "%00.rss"):
         assert client.get(f"/feeds/{name}").status_code == 404, name
+
+
+def test_bidi_controls_never_reach_a_feed(db, tmp_path):
+    add_article(db, title="Tin \u202egnop\u202c mới", author="A\u2066B\u2069", text="x\u202dy")
+    out = tmp_path / "feeds"
+    build_feeds(db, out)
+    for path in out.iterdir():
+        text = path.read_text("utf-8")
+        assert not any(
+            ch in text for ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+        )
+    assert "Tin gnop mới" in (out / "all.rss").read_text("utf-8")
