@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from dvcrawl import provinces
 from dvcrawl.errors import ConfigError
 from dvcrawl.feeds import options, safe, websub
-from dvcrawl.feeds.entries import FeedSpec, build_time, distinct_updated, make_entry
+from dvcrawl.feeds.entries import Entry, FeedSpec, build_time, distinct_updated, make_entry
 from dvcrawl.feeds.jsonfeed import json_bytes
 from dvcrawl.feeds.opml import opml_bytes
 from dvcrawl.feeds.query import (
@@ -90,9 +90,11 @@ def _read(db: Database, mode: str, limit: int):
 
 def _web_only(articles: list[FeedArticle]) -> list[FeedArticle]:
     """Articles whose URL a reader may open: a stored javascript: or file: link never ships."""
-    kept = [a for a in articles if safe.is_web_url(a.url)]
+    kept = []
     for article in articles:
-        if article not in kept:
+        if safe.is_web_url(article.url):
+            kept.append(article)
+        else:
             log.warning("feeds: article %d left out: its URL is not http(s)", article.id)
     return kept
 
@@ -264,17 +266,7 @@ def build_feeds(
     result = FeedBuildResult()
     changed: list[str] = []
     for spec, articles in plan:
-        spec.entries = distinct_updated(
-            [
-                make_entry(
-                    a,
-                    by_id.get(a.source_id),
-                    [(url, _name(by_id, sid)) for url, sid in copies.get(a.id, [])],
-                    _categories(places.get(a.source_id), a),
-                )
-                for a in articles
-            ]
-        )
+        spec.entries = distinct_updated([_entry(a, by_id, places, copies) for a in articles])
         changed += _write_feed(spec, out_dir, base, render_opts, result)
     if not only:
         _write_opml([spec for spec, _ in plan], out_dir, base, all_texts(opts.mode)[0], result)
@@ -284,6 +276,13 @@ def build_feeds(
         "feeds: %d written, %d unchanged in %s", len(result.written), len(result.unchanged), out_dir
     )
     return result
+
+
+def _entry(article: FeedArticle, by_id: dict, places: dict, copies: dict) -> Entry:
+    """The entry of ``article``: its portal, where else it appeared, and its categories."""
+    also = [(url, _name(by_id, sid)) for url, sid in copies.get(article.id, [])]
+    place = places.get(article.source_id)
+    return make_entry(article, by_id.get(article.source_id), also, _categories(place, article))
 
 
 def _name(sources: dict[str, SourceInfo], source_id: str) -> str:
