@@ -70,6 +70,7 @@ def test_feeds_never_replace_a_feed_that_has_entries_by_an_empty_one(db, tmp_pat
     add_article(db)
     build_feeds(db, out)
     before = (out / "all.rss").read_bytes()
+    opml = (out / "feeds.opml").read_bytes()
     empty_url = f"sqlite:///{tmp_path / 'empty.sqlite'}"
     Database(empty_url).dispose()  # exists and is migrated, holds nothing
     refused = run_cli("feeds", "--db", empty_url, "--out", str(out))
@@ -77,6 +78,7 @@ def test_feeds_never_replace_a_feed_that_has_entries_by_an_empty_one(db, tmp_pat
     lines = [line for line in refused.stderr.splitlines() if "kept" in line]
     assert len(lines) == 1 and "--allow-empty" in lines[0]
     assert (out / "all.rss").read_bytes() == before
+    assert (out / "feeds.opml").read_bytes() == opml  # still lists the source and province
     forced = run_cli("feeds", "--db", empty_url, "--out", str(out), "--allow-empty")
     assert forced.returncode == 0 and rss_links(out / "all.rss") == []
 

@@ -102,8 +102,8 @@ def run(args: argparse.Namespace) -> int:
             "pass --allow-empty to empty them",
             file=sys.stderr,
         )
-    # Nothing publishable at all (all.* kept) is most likely the wrong database: not a success.
-    return EXIT_USAGE if any(path.stem == "all" for path in result.kept) else 0
+    # Nothing publishable at all is most likely the wrong database: not a success.
+    return EXIT_USAGE if result.nothing_publishable else 0
 
 
 def _report(result: FeedBuildResult) -> None:

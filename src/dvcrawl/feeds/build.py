@@ -67,6 +67,11 @@ class FeedBuildResult:
     ping_errors: list[str] = field(default_factory=list)
     kept: list[Path] = field(default_factory=list)  # non-empty files not replaced by empty ones
 
+    @property
+    def nothing_publishable(self) -> bool:
+        """True when even the site-wide feed was kept: most likely the wrong database."""
+        return any(path.stem == "all" for path in self.kept)
+
 
 def feeds_base_url(base_url: str | None) -> str:
     """The URL of the feeds directory: ``base_url`` (site root or …/feeds) + "/feeds/"."""
@@ -268,7 +273,7 @@ def build_feeds(
     for spec, articles in plan:
         spec.entries = distinct_updated([_entry(a, by_id, places, copies) for a in articles])
         changed += _write_feed(spec, out_dir, base, render_opts, result)
-    if not only:
+    if not only and not result.nothing_publishable:  # the old list still names real feeds
         _write_opml([spec for spec, _ in plan], out_dir, base, all_texts(opts.mode)[0], result)
     if opts.hub and changed:
         _ping(opts.hub, changed, result)
