@@ -11,6 +11,7 @@ import pytest
 
 from dvcrawl.feeds import build_feeds
 from dvcrawl.storage.db import Database
+from dvcrawl.topics import load_topics
 from test_feeds_support import NS, add_article, add_source, rss_links, xml
 
 BASE = "https://tin.example.vn/"
@@ -40,7 +41,7 @@ def test_every_feed_parses_and_has_required_elements(db, out):
         add_article(db, sid, hours=i, author="Chu Thanh Hoài (Ban Dân vận Tỉnh ủy)")
     result = build_feeds(db, out, base_url=BASE, ttl_minutes=15)
     feeds = _xml_feeds(out)
-    assert len(feeds) == 2 * (1 + 3 + 2)  # all, 3 sources, 2 provinces
+    assert len(feeds) == 2 * (1 + 3 + 2 + len(load_topics()))  # all, sources, provinces, topics
     for path in feeds:
         parsed = feedparser.parse(path.read_bytes())
         assert parsed.bozo == 0, (path.name, parsed.get("bozo_exception"))
@@ -137,7 +138,7 @@ def test_per_source_and_province_files_and_opml(db, out):
     opml = xml(out / "feeds.opml")
     listed = {o.get("xmlUrl") for o in opml.iter("outline") if o.get("xmlUrl")}
     rss_files = {f"{BASE}feeds/{p.name}" for p in out.glob("*.rss")}
-    assert listed == rss_files and len(listed) == 1 + 4 + 2
+    assert listed == rss_files and len(listed) == 1 + 4 + 2 + len(load_topics())
     assert {f.url for f in result.feeds if f.kind == "rss"} == rss_files
     assert any(o.get("title") == "Công tác dân vận: Hà Tĩnh" for o in opml.iter("outline"))
 

@@ -136,6 +136,7 @@ def test_feeds_command_names_an_unusable_directory(sqlite_url, tmp_path, capsys)
     Database(sqlite_url).dispose()  # feeds refuses a database that does not exist yet
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
+    Database(sqlite_url).dispose()
     assert main(["feeds", "--out", str(blocker / "feeds"), "--db", sqlite_url]) == 2
     err = capsys.readouterr().err
     assert "feeds directory" in err and str(blocker) in err and "Traceback" not in err

@@ -13,6 +13,7 @@ from dvcrawl.feeds import build_feeds, safe
 from dvcrawl.feeds.write import atomic_write, write_if_changed
 from dvcrawl.storage.db import Database
 from dvcrawl.storage.models import Source
+from dvcrawl.topics import load_topics
 from test_feeds_support import NS, add_article, add_source, xml
 
 # C0 controls XML 1.0 forbids (PostgreSQL cannot store NUL at all, so it is added for SQLite).
@@ -51,7 +52,8 @@ def hostile_feeds(db_url, tmp_path):
 
 def test_hostile_inputs_give_valid_feeds(hostile_feeds):
     files = sorted(hostile_feeds.iterdir())
-    assert len(files) == 3 * 3 + 1  # all, source, province in three formats + OPML
+    # all, source, province and each topic in three formats, + OPML
+    assert len(files) == 3 * (3 + len(load_topics())) + 1
     for path in files:
         text = path.read_text("utf-8")
         assert not _ILLEGAL.search(text), path.name

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -22,6 +24,18 @@ _serial = itertools.count(1)
 def add_source(db: Database, sid: str, name: str, province: str | None = None) -> None:
     with db.session() as s:
         s.add(Source(id=sid, name=name, province=province, start_urls=[f"https://{sid}.vn/"]))
+
+
+@contextmanager
+def feed_db(url: str, *sources: tuple[str, ...]) -> Iterator[Database]:
+    """A database at ``url`` holding ``sources`` ((id, name, province) tuples), disposed after."""
+    db = Database(url)
+    for source in sources:
+        add_source(db, *source)
+    try:
+        yield db
+    finally:
+        db.dispose()
 
 
 def add_article(db: Database, source_id: str = "hatinh", *, hours: float = 0, **fields) -> Article:

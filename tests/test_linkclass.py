@@ -122,6 +122,7 @@ def test_query_string_listings_are_listings_of_their_own(url):
             "https://x.vn/tin.aspx?CategoryID=12&sessionid=ab12",
             "https://x.vn/tin.aspx?CategoryID=12",
         ),
+        ("https://x.vn/index.php?PHPSESSID=9f&cat=4", "https://x.vn/index.php?cat=4"),
     ],
 )
 def test_presentation_parameters_make_a_variant(variant, base):

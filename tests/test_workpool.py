@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from dvcrawl import workpool
 from dvcrawl.sampleportals import SampleNetwork
 from dvcrawl.workpool import PagePool, analyse_page
 
@@ -62,7 +63,7 @@ def test_a_worker_analyses_a_page_as_the_crawl_process_would():
     pool = PagePool(1)
     try:
         analysed = pool.submit(PAGE, URL, {}).result(timeout=120)
-        worker = pool.executor.submit(os.getpid).result(timeout=60)
+        worker = pool.run(os.getpid).result(timeout=60)
     finally:
         pool.close()
     here = analyse_page(PAGE, URL, {})
@@ -71,6 +72,18 @@ def test_a_worker_analyses_a_page_as_the_crawl_process_would():
     assert analysed.relevance == here.relevance and analysed.relevance.relevant
     assert worker != os.getpid()
     assert _gone_within({worker}, 10) == set()  # closing the last handle ends the workers
+
+
+def test_the_pool_is_recycled_after_its_share_of_pages(monkeypatch):
+    monkeypatch.setattr(workpool, "TASKS_PER_WORKER", 2)
+    pool = PagePool(1)
+    try:
+        futures = [pool.run(os.getpid) for _ in range(7)]
+        pids = [f.result(timeout=120) for f in futures]
+    finally:
+        pool.close()
+    assert len(set(pids)) == 4  # pages 1-2, 3-4, 5-6, 7: a fresh worker for each pair
+    assert _gone_within(set(pids), 15) == set()
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL])

@@ -29,8 +29,8 @@ def load(data_dir: Path) -> Iterator[RealPage]:
                 (tests / d / item["file"] for d in _PAGES if (tests / d / item["file"]).is_file()),
                 None,
             )
-            if path is None or not item.get("date"):
-                continue
+            if path is None or not isinstance(item.get("date"), str) or not item["date"]:
+                continue  # a few entries have no date (NaN in the JSON)
             yield RealPage(
                 set=NAME,
                 id=item["file"],

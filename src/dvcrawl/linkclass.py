@@ -43,6 +43,7 @@ PRESENTATION_PARAMS = frozenset(
         "sort", "sortby", "sort_by", "sortorder", "order", "orderby", "order_by", "dir",
         "direction", "layout", "display", "style", "mode", "limit", "pagesize", "page_size",
         "per_page", "perpage", "show", "filter", "tmpl", "print", "sid", "sessionid",
+        "session_id", "phpsessid", "jsessionid", "aspsessionid",
     }
 )  # fmt: skip
 # ``view`` selects content in Joomla (view=category, view=article) but only re-draws a listing

@@ -78,6 +78,11 @@ def _lexicon() -> _Lexicon:
     )
 
 
+def labels() -> frozenset[str]:
+    """Every label the scorer can report in ``Relevance.terms`` (what topics are cut along)."""
+    return frozenset(label for label, _weight in _lexicon().label_of.values())
+
+
 def _prepare(text: str, lex: _Lexicon) -> tuple[str, re.Pattern]:
     """Normalised text with masks blanked, and the pattern that fits its diacritics."""
     norm = _norm(text)

@@ -105,6 +105,15 @@ def _check_regex(path, where, key, value) -> None:
         raise _err(path, where, key, f"invalid regular expression {value!r}: {exc}") from exc
 
 
+def _check_province(path, where, value: str) -> None:
+    """An old (pre-2025) or current province name; feeds map it to today's province."""
+    from dvcrawl.provinces import closest, current
+
+    if value.strip() and current(value) is None:
+        near = ", ".join(closest(value)) or "none close"
+        raise _err(path, where, "province", f"unknown province {value!r} (closest: {near})")
+
+
 def parse_source(raw: dict, path: Path | str, index: int) -> Source:
     """Validate one ``[[sources]]`` table."""
     where = f"source #{index + 1}"
@@ -174,6 +183,8 @@ def parse_source(raw: dict, path: Path | str, index: int) -> Source:
                 "profile",
                 f"unknown portal family {values['profile']!r} (known: {known})",
             )
+    if "province" in values:
+        _check_province(path, where, values["province"])
     for key in ("max_pages", "max_depth"):
         if key in values and values[key] < 0:
             raise _err(path, where, key, "must not be negative")

@@ -15,6 +15,7 @@ __all__ = [
     "fold",
     "nfc",
     "normalize_for_compare",
+    "slug",
     "strip_invisible",
     "strip_unshowable",
 ]
@@ -76,3 +77,12 @@ def fold(s: str) -> str:
 def normalize_for_compare(s: str) -> str:
     """NFC, casefold, canonical tone marks, collapsed whitespace: equal text compares equal."""
     return _WS.sub(" ", canonical_tone(s.casefold())).strip()
+
+
+# Runs of anything but ASCII letters and digits ("Bà Rịa - Vũng Tàu" → one hyphen each).
+_UNSAFE_SLUG = re.compile(r"[^A-Za-z0-9]+")
+
+
+def slug(value: str) -> str:
+    """ASCII file-name slug: "Hà Tĩnh" → "ha-tinh" (diacritics folded, đ → d)."""
+    return _UNSAFE_SLUG.sub("-", fold(value)).strip("-").lower() or "x"

@@ -8,7 +8,7 @@ SciPy, ~70 MB more in every worker, which would break the crawl's 500 MB memory 
 
 - Workers are forked from a ``forkserver`` that has imported this module, never from the crawl
   process itself (forking a process with the reactor's threads running is unsafe), and are
-  replaced after :data:`TASKS_PER_WORKER` pages, which bounds their memory.
+  replaced after :data:`TASKS_PER_WORKER` pages each, which bounds their memory.
 - A worker ignores SIGINT (the crawl process decides when to stop) and exits as soon as the
   crawl process is gone, even after ``kill -9``: a watchdog thread waits on the crawl
   process's pidfd. (The pool's own pipes cannot tell: each worker holds both ends of its task
@@ -33,7 +33,7 @@ from dvcrawl.relevance import Relevance, score_article
 
 log = logging.getLogger(__name__)
 
-TASKS_PER_WORKER = 500  # pages a worker analyses before it is replaced (memory stays flat)
+TASKS_PER_WORKER = 500  # pages per worker before the pool is replaced (memory stays flat)
 
 
 @dataclass
@@ -86,28 +86,49 @@ def _init_worker(crawl_pid: int) -> None:
 
 
 class _SharedPool:
-    """One pool per process, opened by the first spider that needs it, shut by the last."""
+    """One pool per process, opened by the first spider that needs it, shut by the last.
+
+    Recycled by hand after :data:`TASKS_PER_WORKER` pages per worker: a new executor takes the
+    next pages while the old one finishes its own and exits (``shutdown(wait=False)``).
+    ``max_tasks_per_child`` would do it per worker, but Python 3.11's executor decides whether
+    to replace an exited worker from its idle-worker count, which can leave pending pages with
+    no worker (a hang; the replacement logic was reworked in later CPython releases).
+    """
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.executor: ProcessPoolExecutor | None = None
+        self.workers = 0
         self.users = 0
+        self.submitted = 0  # tasks given to the current executor
 
-    def acquire(self, workers: int) -> ProcessPoolExecutor:
+    def _new_executor(self) -> ProcessPoolExecutor:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])
+        log.debug("extraction pool of %d worker processes", self.workers)
+        return ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(os.getpid(),),
+        )
+
+    def acquire(self, workers: int) -> None:
         with self.lock:
             if self.executor is None:
-                context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload([__name__])
-                self.executor = ProcessPoolExecutor(
-                    max_workers=workers,
-                    mp_context=context,
-                    initializer=_init_worker,
-                    initargs=(os.getpid(),),
-                    max_tasks_per_child=TASKS_PER_WORKER,
-                )
-                log.debug("extraction pool of %d worker processes", workers)
+                self.workers, self.submitted = workers, 0
+                self.executor = self._new_executor()
             self.users += 1
-            return self.executor
+
+    def submit(self, fn, *args) -> Future:
+        with self.lock:
+            if self.executor is None:
+                raise RuntimeError("the extraction pool is shut")
+            if self.submitted >= TASKS_PER_WORKER * self.workers:
+                old, self.executor, self.submitted = self.executor, self._new_executor(), 0
+                old.shutdown(wait=False)  # finishes what it was given, then its workers exit
+            self.submitted += 1
+            return self.executor.submit(fn, *args)
 
     def release(self) -> None:
         with self.lock:
@@ -125,11 +146,15 @@ class PagePool:
     """A spider's handle on the process's pool: submit pages, release at the end."""
 
     def __init__(self, workers: int) -> None:
-        self.executor = _POOL.acquire(workers)
+        _POOL.acquire(workers)
         self.open = True
 
+    def run(self, fn, *args) -> Future:
+        """``fn(*args)`` in a worker process."""
+        return _POOL.submit(fn, *args)
+
     def submit(self, body: bytes, url: str, options: dict) -> Future:
-        return self.executor.submit(analyse_page, body, url, options)
+        return self.run(analyse_page, body, url, options)
 
     def close(self) -> None:
         if self.open:

@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from dvcrawl.cli.common import add_db_arg, database_from_args
-from dvcrawl.config import default_feeds_dir
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+from dvcrawl.cli import EXIT_USAGE
+from dvcrawl.cli.common import add_db_arg
+from dvcrawl.config import DB_ENV, default_feeds_dir, resolve_db_url
+from dvcrawl.errors import ConfigError, DatabaseError
 from dvcrawl.feeds.options import BASE_URL_ENV, HUB_ENV, LIMIT_ENV, MODE_ENV, TTL_ENV, resolve
+from dvcrawl.storage.db import Database, alembic_config
+
+if TYPE_CHECKING:
+    from dvcrawl.feeds import FeedBuildResult
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -46,21 +59,54 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="MINUTES",
         help=f"feed ttl, the crawl interval (default ${TTL_ENV}, else 30)",
     )
+    parser.add_argument(
+        "--topic",
+        metavar="SLUG",
+        help="build only the feeds of this topic (topic-SLUG.rss|.atom|.json)",
+    )
+    parser.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="let a feed that has entries be replaced by an empty one (by default it is kept)",
+    )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from dvcrawl.feeds import build_feeds
+    from dvcrawl.feeds import build_feeds, feeds_base_url
+    from dvcrawl.topics import topic_by_slug
 
     # Flags, else DVCRAWL_* variables, else defaults; bad values fail before the DB is opened.
     options = resolve(
         base_url=args.base_url, limit=args.limit, mode=args.mode, hub=args.hub, ttl_minutes=args.ttl
     )
-    db = database_from_args(args)
+    feeds_base_url(options.base_url)
+    if args.topic is not None:
+        topic_by_slug(args.topic)
+    db = existing_database(resolve_db_url(args.db))
     try:
-        result = build_feeds(db, args.out or default_feeds_dir(), **asdict(options))
+        result = build_feeds(
+            db,
+            args.out or default_feeds_dir(),
+            **asdict(options),
+            topic=args.topic,
+            allow_empty=args.allow_empty,
+        )
     finally:
         db.dispose()
+    _report(result)
+    if result.kept:
+        print(
+            f"dvcrawl feeds: kept {len(result.kept)} feeds that have entries instead of emptying "
+            f"them: the database ({db.url}) has no publishable articles for them; "
+            "pass --allow-empty to empty them",
+            file=sys.stderr,
+        )
+    # Nothing publishable at all is most likely the wrong database: not a success.
+    return EXIT_USAGE if result.nothing_publishable else 0
+
+
+def _report(result: FeedBuildResult) -> None:
     print(f"feeds: {len(result.written)} written, {len(result.unchanged)} unchanged")
     written = set(result.written)
     for info in result.feeds:
@@ -68,4 +114,39 @@ def run(args: argparse.Namespace) -> int:
         print(f"  {state:9} {info.path}  {info.url}")
     for error in result.ping_errors:
         print(f"  WebSub ping failed: {error}")
-    return 0
+
+
+def existing_database(url: str) -> Database:
+    """Open a database that exists and is migrated; anything else is one clear error.
+
+    Building feeds from a mistyped --db must not create an empty database and publish it.
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ConfigError(f"invalid database URL {url!r}") from exc
+    if parsed.get_backend_name() == "sqlite":
+        path = parsed.database or ""
+        if path in ("", ":memory:") or not Path(path).is_file():
+            raise ConfigError(
+                f"no database at {url!r}: run `dvcrawl crawl` first or check --db / ${DB_ENV}"
+            )
+    db = Database(url, auto_migrate=False)
+    try:
+        current = set(heads_of(db.engine))
+        wanted = set(ScriptDirectory.from_config(alembic_config(db.engine)).get_heads())
+    except SQLAlchemyError as exc:
+        db.dispose()
+        raise DatabaseError(f"database unreachable at {db.url}: {exc.__class__.__name__}") from exc
+    if current != wanted:
+        db.dispose()
+        raise ConfigError(
+            f"{url!r} is not a dvcrawl database at the current schema: run `dvcrawl crawl` "
+            "or `dvcrawl db upgrade` first"
+        )
+    return db
+
+
+def heads_of(engine) -> tuple[str, ...]:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_heads()

@@ -146,7 +146,7 @@ def _plain(html: str | bytes, url: str, charset: str | None, why: str) -> Extrac
     """Plain trafilatura on the page: what a failure of the rules falls back to."""
     try:
         tree = _parse(nfc(_text_of(html, charset)))
-        base = trafilatura_base(tree, url) if tree is not None else Base()
+        base = trafilatura_base(tree, url, precise=False) if tree is not None else Base()
     except Exception as exc:  # noqa: BLE001 - even trafilatura failing must not raise
         log.warning("trafilatura failed on %s too (%s: %s)", url, type(exc).__name__, exc)
         return _rejected(url, "unparsable")
@@ -198,13 +198,15 @@ def _extract_tree(
     profile = forced or detect(tree, url)
     art = ExtractedArticle(url=url, family=profile.name if profile else None)
     decisions, removed = art.decisions, art.removed
-    base = trafilatura_base(tree, url)
+    heads = f"{tree.findtext('.//title') or ''} {tree.findtext('.//h1') or ''}"
+    vietnamese = looks_vietnamese(tree, url, heads)
+    base = trafilatura_base(tree, url, precise=vietnamese)
     title, title_el, decisions["title"] = find_title(tree, profile, url)
     if not title and base.title:
         title, decisions["title"] = clean_line(base.title), "trafilatura"
     own = (el.get("href") or el.get("content") for sel in _CANONICAL for el in sel(tree))
     art.canonical_url = next((href for href in own if href), None)
-    day_first = looks_vietnamese(tree, url, title)
+    day_first = vietnamese or looks_vietnamese(tree, url, title)
     caps = captions(tree) if day_first else set()  # trafilatura leaves captions out itself
     art.published, art.date_method, art.date_doubtful = find_date(
         tree, title_el, profile, base.date, day_first

@@ -178,6 +178,11 @@ def find_date(
     ``day_first`` (Vietnamese pages): elsewhere "12/10/2020" may be month first.
     """
     found = _from_meta(tree) or _from_profile(tree, profile, title_el)
+    guess = None if day_first else parse_iso(fallback or "")
+    # Elsewhere htmldate (which weighs metadata against the page) is the better judge;
+    # metadata still gives the time and offset when it names the same day.
+    if guess and (found is None or not found[0].startswith(guess[:10])):
+        found = (guess, "htmldate")
     wanted = day_first and (found is None or len(found[0]) == 10)
     near = _near_title(tree, title_el) if wanted else None
     if found is None and near:

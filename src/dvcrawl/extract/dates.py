@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 
 from dvcrawl.constants import VN_TZ
+from dvcrawl.datesanity import MAX_FUTURE
 from dvcrawl.textnorm import fold
 
 __all__ = ["VN_TZ", "Found", "is_doubtful", "parse_iso", "parse_vn"]
@@ -121,4 +122,4 @@ def is_doubtful(value: str, now: datetime | None = None) -> bool:
     """A date in the future (beyond a day of clock skew) or before 1990 is not trusted."""
     now = now or datetime.now(VN_TZ)
     day = date.fromisoformat(value[:10])
-    return day.year < EARLIEST_YEAR or day > (now + timedelta(days=1)).date()
+    return day.year < EARLIEST_YEAR or day > (now + MAX_FUTURE).date()

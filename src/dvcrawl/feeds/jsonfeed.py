@@ -19,12 +19,12 @@ def _item(entry: Entry) -> dict:
         "title": entry.title,
         "content_html": entry.content_html,
         "summary": entry.summary,
-        "date_published": entry.date.isoformat(),
-        "tags": [entry.category],
+        "date_published": entry.date.isoformat(),  # RFC 3339, with the +07:00 offset
+        "date_modified": (entry.updated or entry.date).isoformat(),
+        "authors": [{"name": entry.author_name}],
+        "tags": list(entry.categories),
         "language": "vi",
     }
-    if entry.author:
-        item["authors"] = [{"name": entry.author}]
     return item
 
 

@@ -1,4 +1,4 @@
-"""OPML 2.0 subscription list: one outline per feed, grouped as site-wide, by source, by province.
+"""OPML 2.0 subscription list: one outline per feed, grouped: site-wide, source, province, topic.
 
 Each feed is listed once, by its RSS file: importing the list into a reader should subscribe to
 every feed once, not to the same news in three formats (the /feeds/ page links every format).
@@ -14,6 +14,7 @@ GROUP_TITLES = {
     "all": "Tất cả nguồn",
     "source": "Theo cổng thông tin",
     "province": "Theo tỉnh, thành phố",
+    "topic": "Theo chủ đề",
 }
 
 
@@ -27,7 +28,9 @@ def opml_bytes(specs: list[FeedSpec], urls: dict[str, str], title: str) -> bytes
         members = [s for s in specs if s.kind == kind]
         if not members:
             continue
-        group = etree.SubElement(body, "outline", text=group_title, title=group_title)
+        # A folder outline carries only "text": the validator wants a "type" on any outline
+        # with more attributes, and readers take a typeless text-only outline as a folder.
+        group = etree.SubElement(body, "outline", text=group_title)
         for spec in members:
             etree.SubElement(
                 group,

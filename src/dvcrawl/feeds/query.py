@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Index, and_, func, select, text
 from sqlalchemy.orm import Session
 
+from dvcrawl.datesanity import is_doubtful, sort_time
 from dvcrawl.feeds import safe
 from dvcrawl.feeds.options import MODES
 from dvcrawl.storage.models import Article, Source
@@ -65,11 +66,17 @@ class FeedArticle:
     author: str | None
     published_at: datetime | None  # naive UTC
     fetched_at: datetime  # naive UTC; the entry date when the page gave none
+    terms: tuple[str, ...] = ()  # relevance labels the scorer matched: the article's topics
 
     @property
     def when(self) -> datetime:
-        """The date a reader sorts by: publication, else first sight."""
-        return self.published_at or self.fetched_at
+        """The date a reader sorts by: publication if trusted, else first sight (datesanity)."""
+        return sort_time(self.published_at, self.fetched_at)
+
+    @property
+    def trusted(self) -> bool:
+        """False for a date too far past the fetch time: it is ordered by fetch time instead."""
+        return not is_doubtful(self.published_at, self.fetched_at)
 
     @property
     def order_key(self) -> tuple[datetime, datetime, int]:
@@ -86,7 +93,13 @@ _COLUMNS = (
     Article.author,
     Article.published_at,
     Article.fetched_at,
+    Article.relevance_terms,
 )
+
+
+def _article(row) -> FeedArticle:
+    *fields, terms = row
+    return FeedArticle(*fields, terms=tuple(t for t in terms or () if isinstance(t, str)))
 
 
 def eligible(mode: str) -> ColumnElement[bool]:
@@ -120,7 +133,9 @@ def newest_for_source(session: Session, source_id: str, mode: str, limit: int) -
     """The newest ``limit`` eligible articles of one source, newest first.
 
     Two walks down ix_articles_feed_source: dated rows by published_at, and the rare undated
-    ones (their date is when they were fetched); then merged.
+    ones (their date is when they were fetched); then merged. The dated walk goes on past rows
+    with a doubtful future date until it has ``limit`` trusted ones: a doubtful row sorts by
+    its fetch time, earlier than its date, so any that can make the feed lie above that point.
     """
     base = select(*_COLUMNS).where(Article.source_id == source_id, eligible(mode))
     dated = base.where(Article.published_at.is_not(None)).order_by(
@@ -129,12 +144,14 @@ def newest_for_source(session: Session, source_id: str, mode: str, limit: int) -
     undated = base.where(Article.published_at.is_(None)).order_by(
         Article.fetched_at.desc(), Article.id.desc()
     )
-    rows = [
-        FeedArticle(*row)
-        for query in (dated, undated)
-        for row in session.execute(query.limit(limit))
-    ]
-    return merge_newest([rows], limit)
+    undated_rows = [_article(row) for row in session.execute(undated.limit(limit))]
+    size = limit  # a LIMIT keeps the planner on the index; doubtful rows are rare, so one pass
+    while True:
+        dated_rows = [_article(row) for row in session.execute(dated.limit(size))]
+        if sum(a.trusted for a in dated_rows) >= limit or len(dated_rows) < size:
+            break
+        size *= 4
+    return merge_newest([dated_rows, undated_rows], limit)
 
 
 def merge_newest(lists: Iterable[Sequence[FeedArticle]], limit: int) -> list[FeedArticle]:

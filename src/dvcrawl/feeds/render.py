@@ -63,10 +63,9 @@ def _add_entry(fg: FeedGenerator, entry: Entry) -> None:
     fe.title(entry.title)
     fe.link(href=entry.link, rel="alternate")
     fe.published(entry.date)
-    fe.updated(entry.date)
-    if entry.author:
-        fe.author(name=entry.author)  # Atom
-        fe.dc.dc_creator(entry.author)  # RSS <author> must be an e-mail address
+    fe.updated(entry.updated or entry.date)  # distinct within the feed (distinct_updated)
+    fe.author(name=entry.author_name)  # Atom: every entry needs one (RFC 4287 §4.1.1)
+    fe.dc.dc_creator(entry.author_name)  # RSS <author> must be an e-mail address
     if entry.summary:
         # RSS readers render <description> as HTML, so the plain-text lead goes in escaped, and
         # Atom is told so (type="html"): a scraped "<b>" shows as text in both, never as markup.
@@ -74,7 +73,8 @@ def _add_entry(fg: FeedGenerator, entry: Entry) -> None:
     # type="html": escaped in Atom's <content type="html"> and in RSS <content:encoded>
     # (not CDATA, which a "]]>" in the text would break).
     fe.content(entry.content_html or "<p></p>", type="html")
-    fe.category(term=entry.category)
+    for category in entry.categories:
+        fe.category(term=category)
 
 
 def rss_bytes(spec: FeedSpec, self_url: str, hub: str | None, ttl: int, built: datetime) -> bytes:

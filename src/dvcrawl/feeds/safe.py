@@ -8,12 +8,18 @@ from __future__ import annotations
 
 import html
 import re
+from urllib.parse import urlsplit
 
 import nh3
 
 # Characters XML 1.0 forbids (C0 controls other than tab/newline/CR, surrogates, U+FFFE/U+FFFF)
 # plus the C1 controls and DEL it discourages; lxml refuses the former, readers choke on both.
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+# Also the bidi embedding/override/isolate controls (U+202A-U+202E, U+2066-U+2069): legal XML,
+# but a scraped title can use them to show text in another order than it is (issue 13, #9).
+_XML_ILLEGAL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff"
+    "\u202a-\u202e\u2066-\u2069]"
+)
 # Any run of whitespace (titles and summaries are shown on one line).
 _WS = re.compile(r"\s+")
 # Paragraph breaks in the stored text: the contract separates paragraphs with newlines.
@@ -28,6 +34,15 @@ SUMMARY_MAX = 400
 ALLOWED_TAGS = {"p", "a", "br", "strong", "em"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 URL_SCHEMES = {"http", "https"}
+
+
+def is_web_url(value: str | None) -> bool:
+    """True for an absolute http(s) URL with a host: the only links a feed entry may carry."""
+    try:
+        parts = urlsplit((value or "").strip())
+    except ValueError:
+        return False
+    return parts.scheme.lower() in URL_SCHEMES and bool(parts.netloc)
 
 
 def xml_text(value: str | None) -> str:

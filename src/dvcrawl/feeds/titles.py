@@ -29,11 +29,26 @@ def source_texts(source_name: str, mode: str) -> tuple[str, str]:
     )
 
 
-def province_texts(province: str, mode: str) -> tuple[str, str]:
-    """(title, description) of one province's feed (all its portals)."""
+def province_texts(province: str, mode: str, old_names: list[str] | None = None) -> tuple[str, str]:
+    """(title, description) of one current province's feed (all its portals).
+
+    ``old_names`` are the provinces merged into it in 2025 that its sources still name.
+    """
     name = safe.one_line(province)
+    merged = [safe.one_line(n) for n in old_names or [] if safe.one_line(n)]
+    since = f" (gồm {', '.join(merged)} trước ngày 1/7/2025)" if merged else ""
     return (
         safe.shorten(f"Công tác dân vận: {name}", safe.TITLE_MAX),
-        f"Tin bài mới nhất về công tác dân vận tại {name}, từ các cổng thông tin của tỉnh."
-        + _note(mode),
+        f"Tin bài mới nhất về công tác dân vận tại {name}{since}, từ các cổng thông tin "
+        "của tỉnh." + _note(mode),
+    )
+
+
+def topic_texts(topic: str, mode: str) -> tuple[str, str]:
+    """(title, description) of one topic's feed (every portal)."""
+    name = safe.one_line(topic)
+    return (
+        safe.shorten(f"Công tác dân vận - chủ đề: {name}", safe.TITLE_MAX),
+        f"Tin bài mới nhất về {name} trên các cổng thông tin điện tử của Đảng bộ các tỉnh, "
+        "thành phố." + _note(mode),
     )

@@ -9,9 +9,12 @@ same content.
 from __future__ import annotations
 
 import contextlib
+import json
+import logging
 import os
 import re
 import tempfile
+import time
 from pathlib import Path
 
 # The build timestamp of each format: RSS <lastBuildDate>, and Atom's feed-level <updated>
@@ -22,6 +25,13 @@ _STAMPS = {
 }
 # Feeds must be readable by the web server and static hosts, unlike mkstemp's default 0600.
 FILE_MODE = 0o644
+# atomic_write's temporary files: ".all.rss.k3j2_x.tmp" (mkstemp's prefix and suffix below).
+_TMP_NAME = re.compile(r"^\..+\.tmp$")
+# A build writes each file in milliseconds; a temporary file this old belongs to a killed one.
+STALE_TMP_SECONDS = 600
+# How an entry starts in each format (feedgen writes the bare tags).
+_ENTRY_MARKERS = {".rss": (b"<item>", b"<item "), ".atom": (b"<entry>", b"<entry ")}
+log = logging.getLogger(__name__)
 
 
 def _without_stamp(path: Path, data: bytes) -> bytes:
@@ -52,6 +62,45 @@ def atomic_write(path: Path, data: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+    _sync_dir(path.parent)
+
+
+def _sync_dir(directory: Path) -> None:
+    """fsync the directory, so the rename itself survives a power cut (not only the data)."""
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def remove_stale_temporaries(directory: Path, older_than: float = STALE_TMP_SECONDS) -> list[Path]:
+    """Delete temporary files a killed build left behind; a running build's are too young."""
+    cutoff = time.time() - older_than
+    removed = []
+    for entry in os.scandir(directory):
+        if _TMP_NAME.match(entry.name) and entry.is_file(follow_symlinks=False):
+            with contextlib.suppress(FileNotFoundError):
+                if entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                    os.unlink(entry.path)
+                    removed.append(Path(entry.path))
+    if removed:
+        log.info("feeds: removed %d stale temporary files in %s", len(removed), directory)
+    return removed
+
+
+def has_entries(path: Path) -> bool:
+    """True when the feed file at ``path`` exists and lists at least one entry."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return False
+    if path.suffix == ".json":
+        try:
+            return bool(json.loads(data).get("items"))
+        except (ValueError, AttributeError):
+            return False
+    return any(marker in data for marker in _ENTRY_MARKERS.get(path.suffix, ()))
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:

@@ -11,7 +11,7 @@ import zlib
 from datetime import date, datetime
 from html import escape
 
-from dvcrawl.sampleportals.model import VN_TZ
+from dvcrawl.constants import VN_TZ
 
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
 # Other agencies' sites in the mega menus and banner lists (real hosts; never crawled).

@@ -12,7 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from dvcrawl.sampleportals.model import VN_TZ, Article, Block
+from dvcrawl.constants import VN_TZ
+from dvcrawl.sampleportals.model import Article, Block
 from dvcrawl.sampleportals.writer import (
     HIDDEN_RELEVANT,
     OTHER_TOPICS,

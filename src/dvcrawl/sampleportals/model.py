@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-
-# Vietnam has kept UTC+7 without daylight saving since 1975, so a fixed offset is exact.
-VN_TZ = timezone(timedelta(hours=7))
+from datetime import datetime
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 from dvcrawl import settings as crawl_settings
+from dvcrawl.constants import VN_TZ
 from dvcrawl.sampleportals.corpus import build_corpus, make_article, slugify
-from dvcrawl.sampleportals.model import VN_TZ, Article, ExpectedArticle, RequestLogEntry
+from dvcrawl.sampleportals.model import Article, ExpectedArticle, RequestLogEntry
 from dvcrawl.sampleportals.sites import SITE_CLASSES
 from dvcrawl.sampleportals.sites.base import Route, Site
 from dvcrawl.sampleportals.variety import draw_traits, varied_class

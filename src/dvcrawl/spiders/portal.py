@@ -240,7 +240,8 @@ class PortalSpider(FrontierHooks, PortalLearning, OffloadMixin, scrapy.Spider):
                 yield self.listing_request(fetch_form(href, url), depth + 1)
         if unknown or not self.may_stop_paging(owner):
             for linked, url in pages:
-                if self.owe_page(owner, fetch_form(linked, url), url) and self.first_listing(url):
+                # A page variant (?page=2&sort=new) is not asked for, so it is owed by no one.
+                if self.first_listing(url) and self.owe_page(owner, fetch_form(linked, url), url):
                     yield self.page_request(fetch_form(linked, url), depth, owner)
         elif pages:
             self.crawler.stats.inc_value("dvcrawl/paging_stopped_known")

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from dvcrawl.storage.models import FrontierEntry, utcnow
@@ -153,8 +153,3 @@ def counts(session: Session, source_id: str) -> FrontierCounts:
             .limit(1)
         )
     return FrontierCounts(by_state.get(PENDING, 0), by_state.get(FAILED, 0), last_error)
-
-
-def due_filter(now: datetime):
-    """Rows whose back-off has passed (or that never failed)."""
-    return or_(FrontierEntry.next_attempt_at.is_(None), FrontierEntry.next_attempt_at <= now)

@@ -12,6 +12,8 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from dvcrawl.constants import VN_TZ
+from dvcrawl.datesanity import staff_date_error
 from dvcrawl.errors import DvcrawlError
 from dvcrawl.storage.articles import cluster_of, published_at_utc, set_duplicate
 from dvcrawl.storage.models import Article, ReviewEvent, Source, utcnow
@@ -138,11 +140,18 @@ def parse_staff_date(value: str) -> str:
     """A date typed by staff ("2024-05-01" or "2024-05-01T08:30") in the contract's ISO form."""
     value = value.strip()
     try:
-        if len(value) == 10:
-            return date.fromisoformat(value).isoformat()
-        moment = datetime.fromisoformat(value)
+        day_only = len(value) == 10
+        moment = datetime.fromisoformat(
+            date.fromisoformat(value).isoformat() if day_only else value
+        )
     except ValueError as exc:
         raise ReviewError(f"invalid date {value!r}: use YYYY-MM-DD or YYYY-MM-DDTHH:MM") from exc
+    local = moment if moment.tzinfo else moment.replace(tzinfo=VN_TZ)
+    problem = staff_date_error(local)
+    if problem:
+        raise ReviewError(f"{problem}: staff dates run from 1945-01-01 to one day ahead")
+    if day_only:
+        return moment.date().isoformat()
     if moment.tzinfo is None:
         return moment.strftime("%Y-%m-%dT%H:%M:%S") + "+07:00"
     return moment.isoformat()

@@ -20,7 +20,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 router = APIRouter()
 
@@ -34,6 +34,11 @@ CONTENT_TYPES = {
 # A feed file name: "all.rss", "source-hatinh.atom", "province-ha-tinh.json". No slashes, no
 # leading dot (temporary files of the atomic writer start with one), so no path can escape.
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$")
+# Longer than any name the builder writes ("source-" + a 64-character id + ".atom"), and short
+# enough that no file system refuses it.
+NAME_MAX = 160
+# An old province's feed name: "province-ben-tre.rss" → ("ben-tre", ".rss").
+_PROVINCE = re.compile(r"^province-([a-z0-9-]+)(\.(?:rss|atom|json))$")
 # Smaller bodies gain nothing from gzip (headers cost more than the saving).
 GZIP_MIN_BYTES = 512
 # Readers may reuse a copy for a minute, then must revalidate (cheap: a 304).
@@ -46,13 +51,35 @@ _FORMAT_LABELS = {".rss": "RSS", ".atom": "Atom", ".json": "JSON Feed"}
 
 def feed_file(feeds_dir: Path, name: str) -> Path:
     """The file ``name`` inside ``feeds_dir``, or 404 for anything else (traversal included)."""
-    if not _NAME.match(name) or Path(name).suffix not in CONTENT_TYPES:
+    if len(name) > NAME_MAX or not _NAME.match(name) or Path(name).suffix not in CONTENT_TYPES:
         raise HTTPException(status_code=404, detail="no such feed")
-    root = feeds_dir.resolve()
-    path = (root / name).resolve()
-    if path.parent != root or not path.is_file():
+    try:
+        root = feeds_dir.resolve()
+        path = (root / name).resolve()
+        found = path.parent == root and path.is_file()
+    except OSError:  # a name the file system refuses (too long, bad bytes) is no feed either
+        found = False
+    if not found:
         raise HTTPException(status_code=404, detail="no such feed")
     return path
+
+
+def renamed_province(feeds_dir: Path, name: str) -> str | None:
+    """The current-province file an old province's feed name now lives in, if it exists.
+
+    Since 2025 "province-ben-tre.rss" is part of "province-vinh-long.rss": subscribers of the
+    old URL are redirected instead of losing their feed.
+    """
+    match = _PROVINCE.match(name)
+    if not match:
+        return None
+    from dvcrawl.provinces import alias_slugs
+
+    target = alias_slugs().get(match.group(1))
+    if target is None:
+        return None
+    new_name = f"province-{target}{match.group(2)}"
+    return new_name if (feeds_dir / new_name).is_file() else None
 
 
 def _etag(st: os.stat_result, zipped: bool) -> str:
@@ -107,7 +134,14 @@ def _feeds_dir(request: Request) -> Path:
 @router.api_route("/feeds/{name}", methods=["GET", "HEAD"])
 def get_feed(name: str, request: Request) -> Response:
     """One feed file with validators, 304 on a conditional hit, gzip when accepted."""
-    path = feed_file(_feeds_dir(request), name)
+    feeds_dir = _feeds_dir(request)
+    try:
+        path = feed_file(feeds_dir, name)
+    except HTTPException:
+        moved = renamed_province(feeds_dir, name) if len(name) <= NAME_MAX else None
+        if moved is None:
+            raise
+        return RedirectResponse(moved, status_code=301)  # relative: same /feeds/ directory
     st = path.stat()
     zipped = st.st_size >= GZIP_MIN_BYTES and _wants_gzip(
         request.headers.get("accept-encoding", "")

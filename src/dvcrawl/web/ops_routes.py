@@ -1,4 +1,4 @@
-"""The operators' page: each portal's health, recent runs with their errors, and the feeds."""
+"""The operators' page: each portal's health and 30-day chart, recent runs and the feeds."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from fastapi.responses import Response
 from sqlalchemy import select
 
 from dvcrawl.health import source_health
-from dvcrawl.storage.models import CrawlRun
+from dvcrawl.storage.models import CrawlRun, utcnow
+from dvcrawl.web.charts import activity
 from dvcrawl.web.feeds_routes import CONTENT_TYPES, OPML_NAME
 from dvcrawl.web.render import render
 from dvcrawl.web.security import current_user
@@ -44,6 +45,7 @@ def ops(request: Request) -> Response:
     feeds_dir = request.app.state.feeds_dir
     with request.app.state.db.session() as session:
         health = source_health(session)
+        charts = activity(session, utcnow())
         runs = list(
             session.scalars(
                 select(CrawlRun)
@@ -53,4 +55,6 @@ def ops(request: Request) -> Response:
         )
     files = feed_files(feeds_dir)
     opml = next((f for f in files if f.name == OPML_NAME), None)
-    return render(request, "ops.html", health=health, runs=runs, feeds=files, opml=opml)
+    return render(
+        request, "ops.html", health=health, charts=charts, runs=runs, feeds=files, opml=opml
+    )

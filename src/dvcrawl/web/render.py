@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -13,7 +13,10 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
+from dvcrawl.constants import VN_TZ
+from dvcrawl.datesanity import flagged
 from dvcrawl.textnorm import strip_unshowable
+from dvcrawl.web.charts import source_chart
 from dvcrawl.web.security import CSRF_FIELD, SESSION_USER, csrf_token
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
@@ -47,10 +50,25 @@ def paragraphs(text: str | None) -> list[str]:
     return [p for p in _PARAGRAPH_BREAK.split(text or "") if p]
 
 
-def vn_time(moment: datetime | None) -> str:
-    """A stored naive-UTC instant as Vietnamese local time, "22/11/2026 17:35"."""
-    if moment is None:
+def vn_time(moment: datetime | str | None) -> str:
+    """Any date staff read, as Vietnamese local time: "22/11/2026 17:35" (the one date filter).
+
+    ``moment`` is a stored naive-UTC instant, or a contract date string: "2025-03-21T09:04:00+07:00"
+    shows as "21/03/2025 09:04", a date alone ("2022-01-06") as "06/01/2022". A string that is
+    no ISO date is shown as it is.
+    """
+    if moment is None or moment == "":
         return "—"
+    if isinstance(moment, str):
+        try:
+            if len(moment) == 10:
+                return date.fromisoformat(moment).strftime("%d/%m/%Y")
+            moment = datetime.fromisoformat(moment)
+        except ValueError:
+            return moment
+        if moment.tzinfo is not None:
+            return moment.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M")
+        return moment.strftime("%d/%m/%Y %H:%M")  # a contract date without offset is local
     return (moment + _VN_OFFSET).strftime("%d/%m/%Y %H:%M")
 
 
@@ -82,7 +100,11 @@ templates.env.filters.update(
     pagequery=pagequery,
     is_web_url=is_web_url,
     changes=changes,
+    source_chart=source_chart,
 )
+# `{% if a is doubtful_date %}`: the date staff should check (datesanity: extraction's doubt or
+# a date more than a day after the fetch), flagged on the queue row and the article page.
+templates.env.tests["doubtful_date"] = flagged
 # Names of review actions as staff read them in an article's history.
 templates.env.globals["ACTION_LABELS"] = {
     "approve": "Duyệt",

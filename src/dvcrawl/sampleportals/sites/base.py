@@ -17,9 +17,10 @@ from email.utils import format_datetime, parsedate_to_datetime
 from html import escape
 from urllib.parse import parse_qs, urlsplit
 
+from dvcrawl.constants import VN_TZ
 from dvcrawl.sampleportals import chrome
 from dvcrawl.sampleportals.corpus import SiteSpec
-from dvcrawl.sampleportals.model import VN_TZ, Article
+from dvcrawl.sampleportals.model import Article
 
 # "news" lists every story; the other sections exist on seed-varied sites only (variety.py).
 CATEGORY_NAMES = {
