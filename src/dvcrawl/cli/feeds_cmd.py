@@ -8,17 +8,10 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
-
 from dvcrawl.cli import EXIT_USAGE
-from dvcrawl.cli.common import add_db_arg
-from dvcrawl.config import DB_ENV, default_feeds_dir, resolve_db_url
-from dvcrawl.errors import ConfigError, DatabaseError
+from dvcrawl.cli.common import add_db_arg, database_from_args
+from dvcrawl.config import default_feeds_dir
 from dvcrawl.feeds.options import BASE_URL_ENV, HUB_ENV, LIMIT_ENV, MODE_ENV, TTL_ENV, resolve
-from dvcrawl.storage.db import Database, alembic_config
 
 if TYPE_CHECKING:
     from dvcrawl.feeds import FeedBuildResult
@@ -83,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     feeds_base_url(options.base_url)
     if args.topic is not None:
         topic_by_slug(args.topic)
-    db = existing_database(resolve_db_url(args.db))
+    db = database_from_args(args)  # a missing or unmigrated database is refused
     try:
         result = build_feeds(
             db,
@@ -114,39 +107,3 @@ def _report(result: FeedBuildResult) -> None:
         print(f"  {state:9} {info.path}  {info.url}")
     for error in result.ping_errors:
         print(f"  WebSub ping failed: {error}")
-
-
-def existing_database(url: str) -> Database:
-    """Open a database that exists and is migrated; anything else is one clear error.
-
-    Building feeds from a mistyped --db must not create an empty database and publish it.
-    """
-    try:
-        parsed = make_url(url)
-    except ArgumentError as exc:
-        raise ConfigError(f"invalid database URL {url!r}") from exc
-    if parsed.get_backend_name() == "sqlite":
-        path = parsed.database or ""
-        if path in ("", ":memory:") or not Path(path).is_file():
-            raise ConfigError(
-                f"no database at {url!r}: run `dvcrawl crawl` first or check --db / ${DB_ENV}"
-            )
-    db = Database(url, auto_migrate=False)
-    try:
-        current = set(heads_of(db.engine))
-        wanted = set(ScriptDirectory.from_config(alembic_config(db.engine)).get_heads())
-    except SQLAlchemyError as exc:
-        db.dispose()
-        raise DatabaseError(f"database unreachable at {db.url}: {exc.__class__.__name__}") from exc
-    if current != wanted:
-        db.dispose()
-        raise ConfigError(
-            f"{url!r} is not a dvcrawl database at the current schema: run `dvcrawl crawl` "
-            "or `dvcrawl db upgrade` first"
-        )
-    return db
-
-
-def heads_of(engine) -> tuple[str, ...]:
-    with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_heads()
