@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -256,3 +257,18 @@ def test_rows_stored_without_a_signature_still_cluster(db):
         row.minhash = None
     copy = store(db, record("https://b.vn/moi", body("same/09/B"), "2023-07-13"))
     assert copy.duplicate_of == "https://a.vn/cu"
+
+
+def test_a_date_far_in_the_future_orders_by_fetch_time_but_is_kept_as_printed(db):
+    """A portal's "2099" must not pin the article to the top of the desk and the feeds."""
+    before = datetime.now(UTC).replace(tzinfo=None)
+    stored = store(db, record("http://a.example/typo", published="2099-01-02T08:00:00+07:00"))
+    with db.session() as session:
+        article = session.get(Article, stored.article_id)
+        assert article.published == "2099-01-02T08:00:00+07:00"
+        assert before <= article.published_at <= datetime.now(UTC).replace(tzinfo=None)
+        tomorrow = store(db, record("http://a.example/soon", text=body("different/01/B"),
+                                    published=(datetime.now(UTC) + timedelta(hours=12)).isoformat()))  # fmt: skip
+        assert session.get(Article, tomorrow.article_id).published_at > datetime.now(UTC).replace(
+            tzinfo=None
+        )

@@ -25,6 +25,7 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from dvcrawl import dedupe
+from dvcrawl.datesanity import is_doubtful
 from dvcrawl.errors import DvcrawlError
 from dvcrawl.items import ArticleRecord
 from dvcrawl.storage.locks import serialize_clustering
@@ -63,6 +64,15 @@ def published_at_utc(published: str | None) -> datetime | None:
     if value.tzinfo is None:
         return value
     return value.astimezone(UTC).replace(tzinfo=None)
+
+
+def _ordering_instant(published: str | None) -> datetime | None:
+    """``published_at`` orders the feeds and the desk: a date more than a day ahead of now (a
+    portal's "2099") is not believed there, the fetch time stands in (``datesanity``); the
+    date as printed stays in ``published`` for staff to see and fix."""
+    moment = published_at_utc(published)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    return now if is_doubtful(moment, now) else moment
 
 
 def find_article_id(session: Session, url: str) -> int | None:
@@ -113,7 +123,7 @@ def _row_values(record: ArticleRecord, url: str, digest: str) -> dict:
         "credit": record.credit,
         "lead": record.lead,
         "published": record.published,
-        "published_at": published_at_utc(record.published),
+        "published_at": _ordering_instant(record.published),
         "date_method": record.date_method,
         "date_doubtful": record.date_doubtful,
         "content_hash": digest,
