@@ -60,9 +60,10 @@ def crawl_source(source_id: str, sources_toml: str, timeout: float) -> str:
     if not lock.acquire(wait=timeout):
         log.warning("%s: another worker held it for %gs; crawl skipped", source_id, timeout)
         return "skipped"
-    extra = ("--refresh",) if _is_takeover() else ()
+    if _is_takeover():  # the persisted frontier makes it resume where the dead crawl stopped
+        log.info("%s: taking over a crawl whose worker died; resuming its frontier", source_id)
     try:
-        result, tripped = _crawl_locked(_config, lock, source_id, sources_toml, timeout, extra)
+        result, tripped = _crawl_locked(_config, lock, source_id, sources_toml, timeout)
     finally:
         lock.release()
         client.close()
@@ -74,10 +75,8 @@ def crawl_source(source_id: str, sources_toml: str, timeout: float) -> str:
 def _is_takeover() -> bool:
     """Is this job a retry, after a worker died in its crawl (RQ's Retry count says so)?
 
-    Such a crawl runs with ``--refresh``: the dead crawl may have stored a listing's validator
-    before the articles it lists, and a conditional GET would then skip them for ever. (With
-    the persisted frontier, which commits a listing's validator only once its articles are
-    resolved, a takeover resumes instead and this refresh can go.)
+    Nothing special is needed: listing validators are committed only once their articles are
+    resolved and owed pages are kept (``dvcrawl.frontier``), so the next crawl resumes.
     """
     job = get_current_job()
     return job is not None and job.retries_left is not None and job.retries_left < RETRIES
@@ -89,7 +88,6 @@ def _crawl_locked(
     source_id: str,
     sources_toml: str,
     timeout: float,
-    extra: tuple[str, ...] = (),
 ) -> tuple[runs.RunResult, str | None]:
     """Run the crawl child under ``lock``; its result, and why the watchdog stopped it."""
     db = open_database(cfg.db_url)
@@ -103,7 +101,7 @@ def _crawl_locked(
             sources = Path(tmp) / "sources.toml"
             sources.write_text(sources_toml, encoding="utf-8")
             child = children.run(
-                crawl_argv(sources, source_id, run_id, (*cfg.crawl_args, *extra)),
+                crawl_argv(sources, source_id, run_id, cfg.crawl_args),
                 timeout=timeout,
                 memory_mb=cfg.memory_mb,
                 env=child_env(cfg.db_url, sources),
