@@ -18,8 +18,10 @@ from dvcrawl.sampleportals import SampleNetwork
 from dvcrawl.sampleportals.scoring import CrawlScore, score_crawl
 
 HOLDOUT = 9001
-NEEDS_OTHERS = pytest.mark.xfail(
-    strict=False, reason="needs the discovery/frontier branches (issue 12 items 1-2)"
+# Issue 12's fetch target is not met on every seed yet: retries of the pages that fail once or
+# hang once count as fetches (answered fetches alone are ~1.006 per article, bench_discovery.py).
+FETCH_TARGET_OPEN = pytest.mark.xfail(
+    strict=False, reason="issue 12: retried faults push some seeds just past 1.05 fetches"
 )
 
 
@@ -76,12 +78,11 @@ def test_copies_link_exactly_the_true_copies(crawled):
     assert crawled.missed_copies == []
 
 
-@NEEDS_OTHERS
 def test_every_allowed_article_is_stored_once(crawled):
     assert crawled.found_share >= 0.995, crawled.missing[:10]
     assert crawled.stored_twice == []
 
 
-@NEEDS_OTHERS
+@FETCH_TARGET_OPEN
 def test_each_article_is_fetched_about_once(crawled):
     assert crawled.fetches_per_article <= 1.05, crawled.summary()
