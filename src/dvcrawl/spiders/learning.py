@@ -37,7 +37,7 @@ class PortalLearning:
         self.produced: set[str] = set()  # linked URLs whose record has been made
         self.pending_aliases: dict[str, list[str]] = {}  # first URL -> aliases found meanwhile
         # Only a spider that hears spider_idle (built by from_crawler) can let waiting URLs go
-        # at the end; one driven by another spider (distributed/) fetches them instead.
+        # at the end; one built directly (unit tests) fetches them instead.
         self.can_wait = False
 
     def learn_family(self, response: TextResponse) -> None:
