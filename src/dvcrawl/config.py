@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-DB_ENV = "DVCRAWL_DB_URL"
-SOURCES_ENV = "DVCRAWL_SOURCES"
-REDIS_ENV = "DVCRAWL_REDIS_URL"
-DATA_DIR_ENV = "DVCRAWL_DATA_DIR"
-DELAY_ENV = "DVCRAWL_DOWNLOAD_DELAY"
+from dvcrawl.settings_table import SETTINGS
+
+# The variables' names, for messages; their values are read through dvcrawl.settings_table.
+DB_ENV = SETTINGS["db"].env
+SOURCES_ENV = SETTINGS["sources"].env
+REDIS_ENV = SETTINGS["redis"].env
 
 
 def data_dir() -> Path:
     """The directory for the default SQLite file and feeds: $DVCRAWL_DATA_DIR or ./data."""
-    return Path(os.environ.get(DATA_DIR_ENV) or Path.cwd() / "data")
+    return Path(SETTINGS["data_dir"].env_given() or Path.cwd() / "data")
 
 
 def default_feeds_dir() -> Path:
@@ -32,7 +32,7 @@ def resolve_db_url(flag: str | None = None) -> str:
 
     if flag is not None and not flag.strip():
         raise ConfigError("--db is empty: give a database URL, or leave --db out")
-    url = flag or os.environ.get(DB_ENV) or f"sqlite:///{data_dir() / 'dvcrawl.sqlite'}"
+    url = flag or SETTINGS["db"].env_given() or f"sqlite:///{data_dir() / 'dvcrawl.sqlite'}"
     if _in_memory(url):
         raise ConfigError(f"database URL {url!r} is in memory: nothing would be kept")
     return url
@@ -55,20 +55,18 @@ def _in_memory(url: str) -> bool:
 
 def resolve_sources_path(flag: str | None = None) -> Path | None:
     """``--sources`` beats ``DVCRAWL_SOURCES``; None means the caller's default."""
-    value = flag or os.environ.get(SOURCES_ENV)
+    value = flag or SETTINGS["sources"].env_given()
     return Path(value) if value else None
 
 
 def resolve_redis_url(flag: str | None = None) -> str | None:
-    return flag or os.environ.get(REDIS_ENV) or None
+    return flag or SETTINGS["redis"].env_given()
 
 
 def politeness_overrides(delay_flag: float | None = None) -> dict:
     """Scrapy settings for the delay between requests to one portal: ``--delay`` beats
     ``DVCRAWL_DOWNLOAD_DELAY`` (so scheduler children inherit an operator's choice)."""
-    from dvcrawl.settings_table import SETTINGS
-
-    if delay_flag is None and not os.environ.get(DELAY_ENV):
+    delay = delay_flag if delay_flag is not None else SETTINGS["delay"].env_given()
+    if delay is None:
         return {}
-    delay = delay_flag if delay_flag is not None else SETTINGS["delay"].from_env()
     return {"DOWNLOAD_DELAY": delay, "AUTOTHROTTLE_START_DELAY": max(delay, 0.05)}

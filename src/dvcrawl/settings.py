@@ -1,10 +1,12 @@
 """Scrapy settings for dvcrawl: polite by default (robots.txt, AutoThrottle, small concurrency).
 
-Settings that belong to dvcrawl itself carry the ``DVCRAWL_`` prefix. The runner layers
+Settings that belong to dvcrawl itself carry the ``DVCRAWL_`` prefix; their defaults, bounds and
+meanings are rows of dvcrawl.settings_table. The runner layers
 per-run values (database URL, source) on top of these; nothing reads a global config.
 """
 
 from dvcrawl import __version__
+from dvcrawl import settings_table as table  # lower case: setmodule takes upper-case names
 
 BOT_NAME = "dvcrawl"
 SPIDER_MODULES = ["dvcrawl.spiders"]
@@ -37,12 +39,12 @@ DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 # (DVCRAWL_MAX_LISTING_DEPTH), paging stops at a page with no unknown article, and
 # CLOSESPIDER_PAGECOUNT caps every run.
 DEPTH_LIMIT = 0
-DVCRAWL_MAX_PAGES = 3000  # pages per source per run (a source's max_pages overrides)
-DVCRAWL_MAX_LISTING_DEPTH = 3  # menu/category hops from a start URL (source's max_depth)
+DVCRAWL_MAX_PAGES = table.SETTINGS["max_pages"].default
+DVCRAWL_MAX_LISTING_DEPTH = table.SETTINGS["max_listing_depth"].default
 # An article page that failed (5xx, timeout, connection error) is owed to later runs: the next
 # run tries it again, then after this many seconds, doubling, until it failed in this many runs.
-DVCRAWL_ARTICLE_MAX_ATTEMPTS = 5
-DVCRAWL_ARTICLE_RETRY_BACKOFF = 1800
+DVCRAWL_ARTICLE_MAX_ATTEMPTS = table.SETTINGS["article_max_attempts"].default
+DVCRAWL_ARTICLE_RETRY_BACKOFF = table.SETTINGS["article_retry_backoff"].default
 
 # Requests are de-duplicated on their canonical URL (tracking parameters, slash, redirects).
 DUPEFILTER_CLASS = "dvcrawl.dupefilter.CanonicalDupeFilter"
@@ -65,7 +67,7 @@ EXTENSIONS = {
     "scrapy.extensions.remote_control.RemoteControl": None,  # no open port on a crawler host
     "dvcrawl.progress.ProgressLog": 500,
 }
-DVCRAWL_PROGRESS_INTERVAL = 10.0  # seconds between progress lines on stderr
+DVCRAWL_PROGRESS_INTERVAL = table.SETTINGS["progress_interval"].default
 # Article pages are extracted, scored and fingerprinted in this many worker processes
 # (dvcrawl.workpool); -1: one per usable core (none on a single core), 0: in the crawl process.
-DVCRAWL_EXTRACT_WORKERS = -1
+DVCRAWL_EXTRACT_WORKERS = table.SETTINGS["extract_workers"].default

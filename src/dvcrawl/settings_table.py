@@ -14,6 +14,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from dvcrawl.durations import parse_duration
 from dvcrawl.errors import ConfigError
@@ -24,6 +25,7 @@ MAX_DURATION = 366 * 86400.0
 # A politeness delay longer than an hour is a typo; one crawl would take days.
 MAX_DELAY = 3600.0
 MEGABYTE = 1_000_000
+PUBLISH_MODES = ("auto", "approved")
 
 
 def number(low: float, high: float) -> Callable[[str | float], float]:
@@ -42,11 +44,12 @@ def number(low: float, high: float) -> Callable[[str | float], float]:
 
 
 def integer(low: int, high: int) -> Callable[[str | int], int]:
-    """A parser for a whole number in ``[low, high]`` (no signs, spaces or exponents)."""
+    """A parser for a whole number in ``[low, high]`` (no exponents; a sign only below 0)."""
 
     def parse(value: str | int) -> int:
         text = str(value).strip()
-        if isinstance(value, bool) or not text.isascii() or not text.isdigit():
+        digits = text[1:] if low < 0 and text.startswith("-") else text
+        if isinstance(value, bool) or not digits.isascii() or not digits.isdigit():
             raise ValueError(f"not a whole number: {value!r}")
         if len(text) > 18 or not low <= int(text) <= high:
             raise ValueError(f"{value!r} is outside {low} to {high}")
@@ -79,10 +82,27 @@ def text(max_length: int) -> Callable[[str], str]:
 
 
 def choice(*options: str) -> Callable[[str], str]:
+    """A parser for one of ``options`` (surrounding spaces ignored)."""
+
     def parse(value: str) -> str:
+        value = str(value).strip()
         if value not in options:
             raise ValueError(f"{value!r} is not one of {', '.join(options)}")
         return value
+
+    return parse
+
+
+def web_url(max_length: int) -> Callable[[str], str]:
+    """A parser for an absolute http(s) URL, as it is written into every feed."""
+
+    def parse(value: str) -> str:
+        url = str(value).strip()
+        parts = urlsplit(url)
+        ok = parts.scheme in ("http", "https") and parts.netloc and url.isprintable()
+        if not ok or len(url) > max_length:
+            raise ValueError(f"must be an absolute http(s) URL, not {url[:200]!r}")
+        return url
 
     return parse
 
@@ -107,6 +127,7 @@ class Setting:
     default: Any
     meaning: str
     parse: Callable[[Any], Any]
+    scrapy: str | None = None  # the Scrapy setting's name, for crawl-time settings
 
     def argtype(self) -> Callable[[str], Any]:
         """An argparse ``type=``: a bad value is argparse's one-line error (exit 2)."""
@@ -120,15 +141,40 @@ class Setting:
         convert.__name__ = self.key  # argparse names the type in "invalid <name> value"
         return convert
 
-    def from_env(self) -> Any:
-        """The environment's value parsed, else the default; ConfigError names the variable."""
+    def env_given(self) -> Any:
+        """The environment's value parsed, None when unset or empty; ConfigError names it.
+
+        The one place dvcrawl reads a ``DVCRAWL_*`` variable (child processes get the whole
+        environment, which is not reading it)."""
         raw = os.environ.get(self.env) if self.env else None
         if raw is None or raw == "":
-            return self.default
+            return None
         try:
             return self.parse(raw)
         except ValueError as exc:
             raise ConfigError(f"${self.env}: {exc}") from None
+
+    def from_env(self) -> Any:
+        """The environment's value parsed, else the default; ConfigError names the variable."""
+        value = self.env_given()
+        return self.default if value is None else value
+
+    def names(self) -> str:
+        """How an operator sets it, for messages: ``--limit or $DVCRAWL_FEED_LIMIT``."""
+        flags = dict.fromkeys(w for w in self.flags.replace(",", " ").split() if w[0] == "-")
+        return " or ".join([*flags, *([f"${self.env}"] if self.env else [])])
+
+    def value(self, given: Any = None, what: str | None = None) -> Any:
+        """``given`` (a flag's or a caller's value), else the environment's, else the default.
+
+        A bad ``given`` is a ConfigError naming ``what`` (default: the key), flag and variable.
+        """
+        if given is None or given == "":
+            return self.from_env()
+        try:
+            return self.parse(given)
+        except ValueError as exc:
+            raise ConfigError(f"{what or self.key} ({self.names()}): {exc}") from None
 
 
 _url = text(4000)
@@ -173,20 +219,49 @@ TABLE: tuple[Setting, ...] = (
        "signs staff sessions (random per process when unset)", text(4000)),
     _S("demo_scale", "demo --scale", None, 1, "multiply the sample articles",
        integer(1, 1000)),
-    # Feed settings: resolved today by dvcrawl.feeds.options (listed here to be documented).
+    # Feed settings, resolved by dvcrawl.feeds.options. More than 1,000 entries is a
+    # multi-megabyte download every poll; a ttl beyond a week tells readers to stop polling.
     _S("feed_limit", "feeds --limit", "DVCRAWL_FEED_LIMIT", 50, "entries per feed",
-       integer(1, 10_000)),
+       integer(1, 1000)),
     _S("publish_mode", "feeds --mode", "DVCRAWL_PUBLISH_MODE", "auto",
        "publish every relevant article (auto) or only approved ones",
-       choice("auto", "approved")),
+       choice(*PUBLISH_MODES)),
     _S("hub", "feeds --hub", "DVCRAWL_WEBSUB_HUB", None,
-       "WebSub hub pinged after a feed changes", _url),
+       "WebSub hub pinged after a feed changes", web_url(4000)),
     _S("base_url", "feeds --base-url, schedule --base-url", "DVCRAWL_BASE_URL",
        "http://localhost:8000/", "public address of the feeds (self links)", _url),
+    # CONTRACT: the scheduler's default interval is 30 minutes, so is the feed ttl.
     _S("feed_ttl", "feeds --ttl", "DVCRAWL_FEED_TTL", 30, "feed ttl in minutes",
-       integer(1, 525_600)),
+       integer(1, 7 * 24 * 60)),
+    # Crawl-time Scrapy settings (``-s NAME=VALUE``); dvcrawl.settings takes its defaults here.
+    _S("max_pages", "crawl -s DVCRAWL_MAX_PAGES=N", None, 3000,
+       "pages per source per run (a source's max_pages overrides)", integer(1, 10_000_000),
+       "DVCRAWL_MAX_PAGES"),
+    _S("max_listing_depth", "crawl -s DVCRAWL_MAX_LISTING_DEPTH=N", None, 3,
+       "menu/category hops from a start URL (a source's max_depth overrides)",
+       integer(0, 100), "DVCRAWL_MAX_LISTING_DEPTH"),
+    _S("article_max_attempts", "crawl -s DVCRAWL_ARTICLE_MAX_ATTEMPTS=N", None, 5,
+       "runs in which a failed article page is tried before it is given up",
+       integer(1, 1000), "DVCRAWL_ARTICLE_MAX_ATTEMPTS"),
+    _S("article_retry_backoff", "crawl -s DVCRAWL_ARTICLE_RETRY_BACKOFF=SECONDS", None, 1800,
+       "wait before a failed article page is tried again, doubling per failure",
+       number(0, MAX_DURATION), "DVCRAWL_ARTICLE_RETRY_BACKOFF"),
+    _S("progress_interval", "crawl -s DVCRAWL_PROGRESS_INTERVAL=SECONDS", None, 10.0,
+       "seconds between progress lines on stderr", number(0.1, 86400),
+       "DVCRAWL_PROGRESS_INTERVAL"),
+    _S("extract_workers", "crawl -s DVCRAWL_EXTRACT_WORKERS=N", None, -1,
+       "article extraction processes per crawl (-1: one per usable core, 0: in the crawl)",
+       integer(-1, 256), "DVCRAWL_EXTRACT_WORKERS"),
 )  # fmt: skip
 SETTINGS: dict[str, Setting] = {s.key: s for s in TABLE}
+
+
+BY_NAME: dict[str, Setting] = {n: s for s in TABLE for n in (s.env, s.scrapy) if n}
+
+
+def env_value(key: str) -> Any:
+    """The environment's value of setting ``key``, else its default (see Setting.from_env)."""
+    return SETTINGS[key].from_env()
 
 
 def argtype(key: str) -> Callable[[str], Any]:

@@ -11,10 +11,15 @@ from typing import TYPE_CHECKING
 from dvcrawl.cli import EXIT_USAGE
 from dvcrawl.cli.common import add_db_arg, database_from_args
 from dvcrawl.config import default_feeds_dir
-from dvcrawl.feeds.options import BASE_URL_ENV, HUB_ENV, LIMIT_ENV, MODE_ENV, TTL_ENV, resolve
+from dvcrawl.feeds.options import resolve
+from dvcrawl.settings_table import SETTINGS
 
 if TYPE_CHECKING:
     from dvcrawl.feeds import FeedBuildResult
+
+BASE_URL_ENV, HUB_ENV, LIMIT_ENV, MODE_ENV, TTL_ENV = (
+    SETTINGS[key].env for key in ("base_url", "hub", "feed_limit", "publish_mode", "feed_ttl")
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

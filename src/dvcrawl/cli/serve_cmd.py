@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import socket
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from dvcrawl.storage.db import open_existing
 
 log = logging.getLogger(__name__)
 # Signs the session cookie; set it so sign-ins survive a restart (else a random key per run).
-SECRET_ENV = "DVCRAWL_SECRET_KEY"
+SECRET_ENV = SETTINGS["secret_key"].env
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -61,8 +60,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _setting(args: argparse.Namespace, key: str):
     """The flag's value, else the environment's, else the default (settings_table)."""
-    value = getattr(args, key, None)
-    return value if value is not None else SETTINGS[key].from_env()
+    return SETTINGS[key].value(getattr(args, key, None))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -71,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
     from dvcrawl.web.app import create_app
 
     feeds_dir = args.feeds_dir or default_feeds_dir()
-    secret = os.environ.get(SECRET_ENV)
+    secret = SETTINGS["secret_key"].env_given()
     if not secret:
         log.warning("%s is not set: sign-ins end when the server stops", SECRET_ENV)
     db_url = resolve_db_url(args.db)
@@ -82,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
         feeds_dir=feeds_dir,
         secret_key=secret,
         max_request_bytes=_setting(args, "max_request_bytes"),
-        session_lifetime=int(SETTINGS["session_hours"].from_env() * 3600),
+        session_lifetime=int(SETTINGS["session_hours"].value() * 3600),
         secure_cookies=bool(_setting(args, "secure_cookies")),
     )
     sock = bind(args.host, args.port)

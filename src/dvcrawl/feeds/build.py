@@ -34,13 +34,14 @@ from dvcrawl.feeds.render import atom_bytes, rss_bytes
 from dvcrawl.feeds.titles import all_texts, province_texts, source_texts, topic_texts
 from dvcrawl.feeds.write import has_entries, remove_stale_temporaries, write_if_changed
 from dvcrawl.provinces import Province
+from dvcrawl.settings_table import SETTINGS
 from dvcrawl.storage.db import Database
 from dvcrawl.textnorm import slug
 from dvcrawl.topics import Topic, load_topics, topic_by_slug, topics_of
 
 log = logging.getLogger(__name__)
 # Where `dvcrawl serve` answers by default; feeds need absolute self links even without config.
-DEFAULT_BASE_URL = "http://localhost:8000/"
+DEFAULT_BASE_URL = SETTINGS["base_url"].default
 OPML_NAME = "feeds.opml"
 # Anything but the characters the feed server accepts in a file name.
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9_-]+")

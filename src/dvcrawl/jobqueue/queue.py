@@ -7,7 +7,6 @@ queue, the job ids and the per-source locks, so deployments (and tests) can shar
 from __future__ import annotations
 
 import logging
-import os
 import re
 
 import redis
@@ -17,11 +16,10 @@ from rq.job import Job, JobStatus
 from rq.registry import StartedJobRegistry
 
 from dvcrawl.errors import ConfigError
+from dvcrawl.settings_table import SETTINGS
 
 log = logging.getLogger(__name__)
 
-PREFIX_ENV = "DVCRAWL_REDIS_PREFIX"
-DEFAULT_PREFIX = "dvcrawl"
 # A job whose worker died (kill -9, power cut) is requeued by RQ's registry clean-up; three
 # requeues cover a worker crash loop without retrying a poisoned job for ever.
 RETRIES = 3
@@ -37,7 +35,8 @@ PENDING = (JobStatus.QUEUED, JobStatus.STARTED, JobStatus.DEFERRED, JobStatus.SC
 
 
 def prefix_from_env(prefix: str | None = None) -> str:
-    return prefix or os.environ.get(PREFIX_ENV) or DEFAULT_PREFIX
+    """``prefix`` (``--prefix``), else $DVCRAWL_REDIS_PREFIX, else "dvcrawl"."""
+    return prefix or SETTINGS["redis_prefix"].from_env()
 
 
 def connect(url: str) -> redis.Redis:

@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from dvcrawl.config import DB_ENV, SOURCES_ENV
+
 if TYPE_CHECKING:
     from dvcrawl.storage.runs import RunStatus
 
@@ -95,7 +97,7 @@ def crawl_argv(sources: Path, source_id: str, run_id: int, extra: Sequence[str] 
 def child_env(db_url: str, sources: Path) -> dict[str, str]:
     """The crawl child's environment: ours, plus where to store and what to crawl."""
     env = dict(os.environ)
-    env.update(DVCRAWL_DB_URL=db_url, DVCRAWL_SOURCES=str(sources), PYTHONUNBUFFERED="1")
+    env.update({DB_ENV: db_url, SOURCES_ENV: str(sources), "PYTHONUNBUFFERED": "1"})
     # glibc reserves 64 MB of address space per malloc arena (up to 8 per core); under the
     # RLIMIT_AS cap that reservation, not real use, would count. Two arenas are plenty.
     env.setdefault("MALLOC_ARENA_MAX", "2")
