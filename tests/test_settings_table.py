@@ -101,3 +101,23 @@ def test_the_markdown_table_lists_every_row():
     for setting in TABLE:
         names = [n for n in (setting.env, setting.scrapy) if n]
         assert any(f"| {setting.key} |" in row and all(n in row for n in names) for row in rows)
+
+
+@pytest.mark.parametrize(
+    ("setting", "ok"),
+    [
+        ("DVCRAWL_EXTRACT_WORKERS=-1", True),  # the documented default was refused as negative
+        ("DVCRAWL_ARTICLE_RETRY_BACKOFF=0", True),
+        ("DVCRAWL_MAX_PAGES=0", False),
+        ("DVCRAWL_PROGRESS_INTERVAL=nan", False),
+    ],
+)
+def test_crawl_time_settings_keep_the_table_bounds(setting, ok):
+    from dvcrawl.cli.crawl_cmd import checked_setting
+
+    name, _, value = setting.partition("=")
+    if ok:
+        assert checked_setting(name, value) == value
+    else:
+        with pytest.raises(ConfigError, match=f"--set {name}: .*{value}"):
+            checked_setting(name, value)

@@ -41,7 +41,7 @@ def overrides_from_args(args: argparse.Namespace) -> dict:
 
 
 def checked_setting(name: str, value: str) -> str:
-    """``value`` if it suits the type of Scrapy's (or dvcrawl's) default for ``name``.
+    """``value`` if it suits dvcrawl's bounds or the type of Scrapy's default for ``name``.
 
     ``-s CONCURRENT_REQUESTS=abc`` used to fail inside the crawler after the run was opened,
     leaving it "running" and exiting 0; a number setting must get a finite number.
@@ -51,7 +51,15 @@ def checked_setting(name: str, value: str) -> str:
     from scrapy.settings import default_settings
 
     from dvcrawl import settings as dv_settings
+    from dvcrawl.settings_table import BY_NAME
 
+    ours = BY_NAME.get(name)
+    if ours is not None and ours.scrapy == name:  # dvcrawl's own: the table's bounds
+        try:
+            ours.parse(value)
+        except ValueError as exc:
+            raise ConfigError(f"--set {name}: {exc}") from None
+        return value
     default = getattr(dv_settings, name, getattr(default_settings, name, None))
     kind = type(default)
     if kind in (int, float) and default is not None:
