@@ -159,6 +159,10 @@ class Setting:
         value = self.env_given()
         return self.default if value is None else value
 
+    def parsed_default(self) -> Any:
+        """The default as code uses it (``"30m"`` is 1800.0 seconds)."""
+        return None if self.default is None else self.parse(self.default)
+
     def names(self) -> str:
         """How an operator sets it, for messages: ``--limit or $DVCRAWL_FEED_LIMIT``."""
         flags = dict.fromkeys(w for w in self.flags.replace(",", " ").split() if w[0] == "-")

@@ -8,21 +8,18 @@ from pathlib import Path
 
 from dvcrawl.cli.common import add_db_arg, add_sources_arg, sources_path_from_args
 from dvcrawl.config import default_feeds_dir, resolve_db_url, resolve_redis_url
-from dvcrawl.settings_table import argtype
+from dvcrawl.settings_table import SETTINGS, argtype
 
-# (flag, settings_table key, default, help) of the duration and number options; the
-# defaults are where ScheduleOptions explains them, the bounds in dvcrawl.settings_table.
+# (flag, settings_table key, note) of the duration and number options; their defaults,
+# meanings and bounds are rows of dvcrawl.settings_table.
 _TUNING = (
-    ("--every", "every", "30m", "interval of sources that set none (default: 30m)"),
-    ("--timeout", "timeout", "15m",
-     "wall-clock limit of one crawl (default: 15m; a source's own 'timeout' key wins)"),
-    ("--memory-mb", "memory_mb", 1024,
-     "address-space cap of one crawl child in MB (default: 1024)"),
-    ("--workers", "workers", 4, "crawls running at once (default: 4)"),
-    ("--lock-poll", "lock_poll", "5s", "how often a standby tries to take over (default: 5s)"),
-    ("--grace", "grace", "10s",
-     "time a crawl gets to stop after SIGTERM before SIGKILL (default: 10s)"),
-)  # fmt: skip
+    ("--every", "every", ""),
+    ("--timeout", "timeout", "; a source's own 'timeout' key wins"),
+    ("--memory-mb", "memory_mb", ""),
+    ("--workers", "workers", ""),
+    ("--lock-poll", "lock_poll", ""),
+    ("--grace", "grace", ""),
+)
 
 
 def register(subparsers) -> None:
@@ -42,8 +39,10 @@ def register(subparsers) -> None:
         help="rebuild the feeds into DIR (default: ./data/feeds, where `serve` looks)",
     )
     p.add_argument("--base-url", metavar="URL", help="public URL of the feeds directory")
-    for flag, key, default, text in _TUNING:
+    for flag, key, note in _TUNING:
+        default, meaning = SETTINGS[key].default, SETTINGS[key].meaning
         metavar = "N" if isinstance(default, int) else "DURATION"
+        text = f"{meaning} (default: {default}{note})"
         p.add_argument(flag, type=argtype(key), default=default, metavar=metavar, help=text)
     p.add_argument(
         "--no-standby",

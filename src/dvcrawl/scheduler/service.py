@@ -31,6 +31,7 @@ from dvcrawl.scheduler.isolation import ChildResult, ChildSupervisor, child_env,
 from dvcrawl.scheduler.lock import lock_for
 from dvcrawl.scheduler.remote import RemoteCrawls
 from dvcrawl.scheduler.sourcefile import SourcesFile
+from dvcrawl.settings_table import SETTINGS
 from dvcrawl.sources import Source
 from dvcrawl.storage import runs
 from dvcrawl.storage.db import Database
@@ -48,18 +49,22 @@ FEEDS_POLL = 5.0
 
 @dataclass
 class ScheduleOptions:
-    """Everything ``dvcrawl schedule`` was told (durations in seconds)."""
+    """Everything ``dvcrawl schedule`` was told (durations in seconds; the defaults, bounds
+    and meanings of the tuning fields are rows of dvcrawl.settings_table)."""
 
     sources_path: Path
     db_url: str
     feeds_out: Path | None = None
-    every: float = 1800.0  # CONTRACT: default interval for sources that set none
-    timeout: float = 900.0  # 15 minutes: a whole portal, politely throttled
-    memory_mb: int | None = 1024  # address space, not RSS: Scrapy + lxml reserve generously
-    workers: int = 4  # crawls at once; each is a child process
+    # CONTRACT: default interval for sources that set none
+    every: float = SETTINGS["every"].parsed_default()
+    # 15 minutes: a whole portal, politely throttled
+    timeout: float = SETTINGS["timeout"].parsed_default()
+    # address space, not RSS: Scrapy + lxml reserve generously
+    memory_mb: int | None = SETTINGS["memory_mb"].parsed_default()
+    workers: int = SETTINGS["workers"].parsed_default()  # crawls at once; each is a child process
     standby: bool = True
-    lock_poll: float = 5.0
-    grace: float = 10.0  # between SIGTERM and SIGKILL of a child
+    lock_poll: float = SETTINGS["lock_poll"].parsed_default()
+    grace: float = SETTINGS["grace"].parsed_default()  # between SIGTERM and SIGKILL of a child
     crawl_command: str | None = None  # template; None: python -m dvcrawl crawl ...
     base_url: str | None = None
     redis_url: str | None = None  # set: hand crawls to `dvcrawl worker`s instead of children
