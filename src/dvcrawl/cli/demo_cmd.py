@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from dvcrawl.errors import ConfigError
-from dvcrawl.settings_table import argtype
+from dvcrawl.settings_table import SETTINGS, argtype
 from dvcrawl.storage.db import open_database
 from dvcrawl.storage.models import Article
 
@@ -111,6 +111,9 @@ def register(sub) -> None:
         "sources file and feeds (recreated on each run; default ./dvcrawl-demo)",
     )
     p.add_argument(
-        "--scale", type=argtype("demo_scale"), default=1, help="multiply the sample articles"
+        "--scale",
+        type=argtype("demo_scale"),
+        default=SETTINGS["demo_scale"].default,
+        help="multiply the sample articles",
     )
     p.set_defaults(func=run)

@@ -26,8 +26,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         f"Set ${SECRET_ENV} to keep sign-ins across restarts.",
     )
     add_db_arg(parser)
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
-    parser.add_argument("--port", type=argtype("port"), default=8000, help="port (8000)")
+    host, port = SETTINGS["host"].default, SETTINGS["port"].default
+    parser.add_argument(
+        "--host", type=argtype("host"), default=host, help=f"address to listen on ({host})"
+    )
+    parser.add_argument("--port", type=argtype("port"), default=port, help=f"port ({port})")
     parser.add_argument(
         "--feeds-dir",
         metavar="DIR",

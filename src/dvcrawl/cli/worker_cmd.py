@@ -8,7 +8,7 @@ from dvcrawl.cli.common import add_db_arg, add_sources_arg
 from dvcrawl.cli.crawl_cmd import add_politeness_args, checked_setting
 from dvcrawl.config import REDIS_ENV, resolve_db_url, resolve_redis_url, resolve_sources_path
 from dvcrawl.errors import ConfigError
-from dvcrawl.settings_table import argtype
+from dvcrawl.settings_table import SETTINGS, argtype
 from dvcrawl.sources import load_sources
 from dvcrawl.storage.db import open_database
 
@@ -80,9 +80,9 @@ def register(sub) -> None:
     p.add_argument(
         "--memory-mb",
         type=argtype("memory_mb"),
-        default=1024,
+        default=SETTINGS["memory_mb"].default,
         metavar="N",
-        help="address-space cap of one crawl child in MB (default: 1024)",
+        help=f"{SETTINGS['memory_mb'].meaning} (default: {SETTINGS['memory_mb'].default})",
     )
     add_politeness_args(p)
     p.set_defaults(func=run)
