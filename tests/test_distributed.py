@@ -189,7 +189,7 @@ def test_a_dead_portal_reads_the_same_in_process_and_on_the_workers(tmp_path, re
 def test_scheduler_hands_sources_to_a_worker_backs_off_and_publishes(
     sample_network, pg_url, redis_keys, tmp_path, run_cli
 ):
-    """CONTRACT: with DVCRAWL_REDIS_URL set, `dvcrawl schedule` queues, the workers crawl."""
+    """docs/contract.md: with DVCRAWL_REDIS_URL set, `dvcrawl schedule` queues, the workers crawl."""
     client, prefix = redis_keys
     sources, feeds = tmp_path / "sources.toml", tmp_path / "feeds"
     dead = DEAD_SOURCES + 'interval = "2s"\n'

@@ -1,4 +1,4 @@
-"""Named errors, so every failure says what went wrong and where (STYLE.md, principle 4)."""
+"""Named errors, so every failure says what went wrong and where (docs/style.md, principle 4)."""
 
 
 class DvcrawlError(Exception):

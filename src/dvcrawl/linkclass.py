@@ -1,6 +1,6 @@
 """Tell article links from listings, pagination and traps, with no per-site selectors.
 
-Pure functions over (URL, anchor text). The signals come from the portals in DOMAIN.md: article
+Pure functions over (URL, anchor text). The signals come from the portals in docs/domain.md: article
 URLs carry an id or a long slug (``/Trang-chu/post/123/...``, ``chi-tiet.aspx?id=N``,
 ``/tin-tuc/<slug>-<id>.html``, ``/Pages/<long-slug>.aspx``) and are linked by their title (many
 words); menus link categories with one to four words; pagination is a number or "Trang sau".

@@ -234,7 +234,7 @@ TABLE: tuple[Setting, ...] = (
        "WebSub hub pinged after a feed changes", web_url(4000)),
     _S("base_url", "feeds --base-url, schedule --base-url", "DVCRAWL_BASE_URL",
        "http://localhost:8000/", "public address of the feeds (self links)", _url),
-    # CONTRACT: the scheduler's default interval is 30 minutes, so is the feed ttl.
+    # docs/contract.md: the scheduler's default interval is 30 minutes, so is the feed ttl.
     _S("feed_ttl", "feeds --ttl", "DVCRAWL_FEED_TTL", 30, "feed ttl in minutes",
        integer(1, 7 * 24 * 60)),
     # Crawl-time Scrapy settings (``-s NAME=VALUE``); dvcrawl.settings takes its defaults here.

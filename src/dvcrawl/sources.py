@@ -1,6 +1,6 @@
 """The sources file (TOML): load, validate, and say exactly what is wrong.
 
-Only ``id``, ``name`` and ``start_urls`` are required (CONTRACT.md). Every optional key is
+Only ``id``, ``name`` and ``start_urls`` are required (docs/contract.md). Every optional key is
 listed in ``OPTIONAL_KEYS`` with its type; an unknown key or a wrong type is a ConfigError
 naming the file, the source and the key, so nothing is crawled from a half-understood file.
 """

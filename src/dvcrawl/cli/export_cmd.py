@@ -1,4 +1,4 @@
-"""``dvcrawl export``: every stored article as one JSON object per line (CONTRACT.md)."""
+"""``dvcrawl export``: every stored article as one JSON object per line (docs/contract.md)."""
 
 from __future__ import annotations
 

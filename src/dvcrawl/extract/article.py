@@ -1,4 +1,4 @@
-"""The extraction entry point (CONTRACT.md): ``extract_article(html, url)``.
+"""The extraction entry point (docs/contract.md): ``extract_article(html, url)``.
 
 trafilatura first, improved only on evidence: trafilatura (with metadata) reads every page, and
 the rules built for Vietnamese portals (the article's own printed title and date line, a CMS

@@ -1,6 +1,6 @@
 """Vietnamese publication dates: parsing (day before month, always) and picking the right one.
 
-Forms seen on portals (shared/DOMAIN.md): 06/01/2022, 6/1/2022, 12/10/2020 - 19:57,
+Forms seen on portals (docs/domain.md): 06/01/2022, 6/1/2022, 12/10/2020 - 19:57,
 22:37 27/12/2022, Chủ Nhật, 14/4/2024, Thứ Tư, 06/09/2023 | 15:30, Ngày 06/9/2023,
 10:15 SA / 3:20 CH (SA/CH = AM/PM), (GMT+7), 06-01-2022, and ISO 8601 in metadata.
 """

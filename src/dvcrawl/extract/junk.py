@@ -1,7 +1,7 @@
 """The junk families of Vietnamese portals, as data: labels, headings and class/id hints.
 
 Collected from the five seed pages in shared/seeds/ (what a naive extractor left) and the
-portal structure in shared/DOMAIN.md. Labels are compared on ``text.key`` (case, Unicode form
+portal structure in docs/domain.md. Labels are compared on ``text.key`` (case, Unicode form
 and tone placement ignored).
 """
 

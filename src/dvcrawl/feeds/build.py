@@ -1,6 +1,6 @@
 """build_feeds: the database's newest articles → every feed file, written only when changed.
 
-Feeds are a pure function of the database (STYLE.md, data flow): read once, render each feed in
+Feeds are a pure function of the database (docs/style.md, data flow): read once, render each feed in
 RSS, Atom and JSON Feed, list them in OPML, write atomically, then ping the WebSub hub for the
 feeds that changed.
 """

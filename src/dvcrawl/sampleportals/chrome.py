@@ -1,7 +1,7 @@
 """HTML pieces every portal wraps around its content: the junk a crawler must see through.
 
 Pure string builders; each site module arranges them in its own markup. The lists come from
-what real portals show (DOMAIN.md): date bar, mega menu with other agencies' links, marquee,
+what real portals show (docs/domain.md): date bar, mega menu with other agencies' links, marquee,
 "Tin mới" / "Đọc nhiều nhất" sidebars with dates and teasers, share toolbars, footers.
 """
 

@@ -67,7 +67,7 @@ def slugify(text: str) -> str:
 
 
 def byline(style: str, rng: random.Random, province: str, relevant: bool) -> str | None:
-    """A byline in the site's habit (DOMAIN.md: "Name (Unit)", "Name - Name", ...)."""
+    """A byline in the site's habit (docs/domain.md: "Name (Unit)", "Name - Name", ...)."""
     unit = "Ban Dân vận Tỉnh ủy" if relevant else rng.choice(OTHER_UNITS)
     if style == "unit":
         return f"{person_name(rng)} ({unit})"

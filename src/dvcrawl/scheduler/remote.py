@@ -1,4 +1,4 @@
-"""Redis mode (CONTRACT: ``DVCRAWL_REDIS_URL`` set): due crawls go to ``dvcrawl worker``s.
+"""Redis mode (docs/contract.md: ``DVCRAWL_REDIS_URL`` set): due crawls go to ``dvcrawl worker``s.
 
 The scheduler then runs no child: it queues a whole-source crawl job (dvcrawl.jobqueue), and
 the worker that takes it opens and closes the run row through storage/runs.py, exactly as a

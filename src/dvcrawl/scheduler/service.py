@@ -55,7 +55,7 @@ class ScheduleOptions:
     sources_path: Path
     db_url: str
     feeds_out: Path | None = None
-    # CONTRACT: default interval for sources that set none
+    # docs/contract.md: default interval for sources that set none
     every: float = SETTINGS["every"].parsed_default()
     # 15 minutes: a whole portal, politely throttled
     timeout: float = SETTINGS["timeout"].parsed_default()
