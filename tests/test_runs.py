@@ -11,6 +11,7 @@ from dvcrawl.storage.db import Database
 from dvcrawl.storage.models import CrawlRun, utcnow
 from dvcrawl.storage.runs import (
     HEARTBEAT_AT,
+    SCHEDULED,
     STALE_AFTER,
     WORKER,
     RunStatus,
@@ -71,6 +72,18 @@ def test_stale_rows_are_interrupted_and_live_ones_kept(db):
     # an interrupted run says nothing about the portal: no failure streak, no back-off
     with db.session() as s:
         assert failure_streak(s, "a") == 0
+
+
+def test_a_new_scheduler_closes_the_dead_schedulers_runs_at_once(db):
+    """A scheduler killed mid-crawl leaves a freshly stamped row; its crawl child died with it,
+    so the scheduler that takes the lock over closes it without waiting for it to go stale."""
+    scheduled = open_run(db, "a", **{SCHEDULED: 4242})
+    by_worker = open_run(db, "b", **{WORKER: "host:1"})
+    by_hand = open_run(db, "c")  # a `dvcrawl crawl` of its own, not the scheduler's
+    assert close_stale_runs(db) == 0  # all three were stamped a moment ago
+    assert close_stale_runs(db, scheduler_lock=True) == 1
+    statuses = [_status(db, run) for run in (scheduled, by_worker, by_hand)]
+    assert statuses == ["interrupted", "running", "running"]
 
 
 def test_the_next_run_of_a_source_closes_its_stale_run(db):

@@ -134,7 +134,7 @@ class SchedulerService:
     def _start_scheduler(self) -> None:
         if self.sources.changed():  # edited while we waited as a standby
             self.sources.reload()
-        stale = runs.close_stale_runs(self.db)
+        stale = runs.close_stale_runs(self.db, scheduler_lock=True)  # we hold the lock now
         if stale:
             log.warning("closed %d run(s) left open by a process that died", stale)
         store = SQLAlchemyJobStore(engine=self.db.engine, tablename=jobs.JOBS_TABLE)

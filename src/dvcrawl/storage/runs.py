@@ -209,12 +209,20 @@ def _last_sign_of_life(run: CrawlRun) -> datetime:
         return run.started_at
 
 
-def close_stale_runs(db: Database, source_id: str | None = None, *, held_lock: bool = False) -> int:
+def close_stale_runs(
+    db: Database,
+    source_id: str | None = None,
+    *,
+    held_lock: bool = False,
+    scheduler_lock: bool = False,
+) -> int:
     """Close as interrupted the running rows (of one source, or all) whose crawl died.
 
     A row is stale when it has not been stamped for STALE_AFTER seconds. ``held_lock``: the
     caller holds this source's crawl lock, so a worker's row of it is dead whatever its stamp
-    says (workers crawl a source only under that lock).
+    says (workers crawl a source only under that lock). ``scheduler_lock``: the caller has just
+    become the one scheduler, so rows another scheduler ran in its own children are dead too
+    (those children die with their scheduler), however recent their last stamp.
     """
     cutoff = utcnow() - timedelta(seconds=STALE_AFTER)
     query = select(CrawlRun).where(CrawlRun.status == RunStatus.RUNNING)
@@ -223,7 +231,10 @@ def close_stale_runs(db: Database, source_id: str | None = None, *, held_lock: b
     with db.session() as session:
         closed = 0
         for run in session.scalars(query):
-            orphan = held_lock and WORKER in (run.stats or {})
+            stats = run.stats or {}
+            orphan = (held_lock and WORKER in stats) or (
+                scheduler_lock and SCHEDULED in stats and WORKER not in stats
+            )
             if orphan or _last_sign_of_life(run) < cutoff:
                 run.status, run.reason = RunStatus.INTERRUPTED, INTERRUPTED_REASON
                 run.finished_at = utcnow()
