@@ -61,6 +61,7 @@ def run_seed(seed: int, scale: int, workdir: Path) -> dict:
         "after the second crawl": second.summary(),
         "fetches_per_article_first_crawl": round(first.fetches_per_article, 3),
         "answered_fetches_per_article_first_crawl": round(answered / first.articles_fetched, 3),
+        "fetches_per_article_without_forced_retries": round(first.chosen_fetches_per_article, 3),
         "stored_share": round(second.found_share, 4),
         "stored_twice": len(second.stored_twice),
         "missing": second.missing[:5],

@@ -75,6 +75,7 @@ def bench_seed(seed: int, scale: int, new: int, hang: float) -> dict:
         "stored_share": round(score.found_share, 4),
         "stored_twice": len(score.stored_twice),
         "fetches_per_article": round(score.fetches_per_article, 3),
+        "fetches_per_article_without_forced_retries": round(score.chosen_fetches_per_article, 3),
         "copies_true": score.copies_expected,
         "copies_linked": score.copies_linked,
         "false_merges": len(score.false_merges),

@@ -2,7 +2,10 @@
 
 A stored article counts when its URL is the expected URL or one of its aliases (the same story
 under another section path). Fetches are counted from the network's request log: every
-request that reached an article page, retries and second paths included. Syndication is scored
+request that reached an article page, retries and second paths included; the one retry each
+injected fault (a page answering 503 once, or hanging once) forces is counted apart, so the
+crawler's own choices (a second path, a needless refetch) show in ``chosen_fetches_per_article``
+whatever the fault density of the world. Syndication is scored
 by story: a link between two articles of different stories is a false merge; a true copy whose
 both ends were stored but sit in different clusters is a missed copy.
 """
@@ -25,6 +28,7 @@ class CrawlScore:
     missing: list[str] = field(default_factory=list)
     article_fetches: int = 0
     articles_fetched: int = 0  # distinct articles asked for
+    fault_retries: int = 0  # second fetches of articles built to fail once (503 or hang)
     copies_expected: int = 0
     copies_linked: int = 0  # stored articles pointing at another article's URL
     false_merges: list[tuple[str, str]] = field(default_factory=list)  # (article, linked to)
@@ -38,12 +42,19 @@ class CrawlScore:
     def fetches_per_article(self) -> float:
         return self.article_fetches / self.articles_fetched if self.articles_fetched else 0.0
 
+    @property
+    def chosen_fetches_per_article(self) -> float:
+        """Fetches per article leaving out the one retry each injected fault forces."""
+        chosen = self.article_fetches - self.fault_retries
+        return chosen / self.articles_fetched if self.articles_fetched else 0.0
+
     def summary(self) -> str:
         return (
             f"stored {self.found}/{self.expected} ({self.found_share:.2%}), "
             f"twice {len(self.stored_twice)}, unknown {len(self.unknown)}, "
             f"{self.article_fetches} article fetches for {self.articles_fetched} articles "
-            f"({self.fetches_per_article:.3f}); copies: {self.copies_linked} linked, "
+            f"({self.fetches_per_article:.3f}; {self.fault_retries} forced by faults, "
+            f"{self.chosen_fetches_per_article:.3f} without them); copies: {self.copies_linked} linked, "
             f"{self.copies_expected} true, {len(self.false_merges)} false merges, "
             f"{len(self.missed_copies)} missed"
         )
@@ -88,3 +99,7 @@ def _count_fetches(net: SampleNetwork, score: CrawlScore) -> None:
             seen[(entry.site_id, route.article.num)] += 1
     score.article_fetches = sum(seen.values())
     score.articles_fetched = len(seen)
+    faulty = {
+        (sid, num) for sid, site in net.sites.items() for num in site.flaky_nums | site.hang_nums
+    }
+    score.fault_retries = sum(min(n - 1, 1) for key, n in seen.items() if key in faulty)
