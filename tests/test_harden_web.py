@@ -227,3 +227,16 @@ def test_nul_characters_in_input_are_no_error_on_either_database(db_url):
     assert "Tiêu đề mới" in client.get("/articles/1").text
     assert login(TestClient(app), user="l\x00an").status_code == 401
     app.state.db.dispose()
+
+
+def test_public_pages_do_not_name_the_member_of_an_ended_session(desk, sqlite_url):
+    """A public error page names the member only while the session is live: a revoked cookie
+    must not keep showing "signed in as ..." on pages that need no sign-in."""
+    client = signed_in(desk)
+    missing = "/khong-co-trang-nay"
+    live = client.get(missing)
+    shown = f'<span class="who">{USER}</span>'
+    assert live.status_code == 404 and shown in live.text
+    assert main(["users", "disable", USER, "--db", sqlite_url]) == 0
+    ended = client.get(missing)
+    assert ended.status_code == 404 and 'class="who"' not in ended.text

@@ -78,4 +78,5 @@ def logout(request: Request) -> Response:
         with request.app.state.db.session() as session:
             end_sessions(session, user)
     request.session.clear()
+    request.state.signed_in = None
     return RedirectResponse("/login", status_code=303)

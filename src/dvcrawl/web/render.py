@@ -17,7 +17,7 @@ from dvcrawl.constants import VN_TZ
 from dvcrawl.datesanity import flagged
 from dvcrawl.textnorm import strip_unshowable
 from dvcrawl.web.charts import source_chart
-from dvcrawl.web.security import CSRF_FIELD, SESSION_USER, csrf_token
+from dvcrawl.web.security import CSRF_FIELD, csrf_token, signed_in_user
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
 # Blank-line or newline runs between paragraphs of an article's clean text.
@@ -123,7 +123,7 @@ templates.env.globals["CSRF_FIELD"] = CSRF_FIELD
 def render(request: Request, name: str, status_code: int = 200, **context) -> HTMLResponse:
     """Render ``name`` with the signed-in user and the CSRF token every form needs."""
     context.update(
-        user=request.session.get(SESSION_USER),
+        user=signed_in_user(request),
         csrf=csrf_token(request),
     )
     return templates.TemplateResponse(request, name, context, status_code=status_code)

@@ -71,6 +71,7 @@ def start_session(request: Request, user: str, version: int) -> None:
     request.session.clear()
     request.session.update({SESSION_USER: user, SESSION_VERSION: version,
                             SESSION_ISSUED: int(time.time())})  # fmt: skip
+    request.state.signed_in = user
 
 
 def _session_live(request: Request, user: str) -> bool:
@@ -89,12 +90,16 @@ def _session_live(request: Request, user: str) -> bool:
 
 def signed_in_user(request: Request) -> str | None:
     """The member this request's session belongs to, checked against the database on every
-    request; an ended session is cleared (so its cookie is dropped too)."""
+    request; an ended session is cleared (so its cookie is dropped too). The answer is kept
+    for the rest of the request, so the page's header and its route ask the database once."""
+    if hasattr(request.state, "signed_in"):
+        return request.state.signed_in
     user = request.session.get(SESSION_USER)
     if user and not _session_live(request, user):
         request.session.clear()
-        return None
-    return user or None
+        user = None
+    request.state.signed_in = user or None
+    return request.state.signed_in
 
 
 def current_user(request: Request) -> str:
