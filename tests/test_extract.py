@@ -289,3 +289,29 @@ def test_a_teaser_label_above_the_story_does_not_remove_it():
     art = extract_article(html, "http://127.0.0.1/a")
     assert art.is_article, art.reject_reason
     assert art.text.startswith("Ban Dân vận Huyện ủy")
+
+
+# A story of distinct sentences, so that a few lost words are a small share of its text.
+STORY = "".join(
+    f"<p>Đoạn {n}: hội nghị lần thứ {n} bàn về {topic} của xã trong năm nay và những năm tới.</p>"
+    for n, topic in enumerate(
+        ("giao thông", "thủy lợi", "trường học", "trạm y tế", "chợ", "nhà văn hóa", "điện"), 1
+    )
+)
+
+
+def test_keyword_link_inside_a_sentence_keeps_its_words():
+    """A class like 'cms-relate' on a link in running text marks a keyword, not a junk block."""
+    sentence = (
+        "Ngày 9-10, viện kiểm sát đã kháng nghị bản án sơ thẩm vụ "
+        "<a class='cms-relate' href='/tag'>tranh chấp</a> hợp đồng tín dụng với ngân hàng."
+    )
+    html = (
+        "<html><head><meta property='og:type' content='article'></head><body>"
+        "<h1>Viện kiểm sát kháng nghị bản án sơ thẩm</h1><div class='article-body'>"
+        f"<p>{sentence}</p>{STORY}<div class='box'><a class='share-fb'>Facebook</a>"
+        " <a class='share-zalo'>Zalo</a></div></div></body></html>"
+    )
+    text = extract_article(html, "http://127.0.0.1/a").text
+    assert "vụ tranh chấp hợp đồng tín dụng" in text
+    assert "Facebook" not in text and "Zalo" not in text

@@ -30,6 +30,9 @@ _TEASER_LINK_SHARE = 0.15
 _MAX_CAPTION = 250
 # Elements short enough to be a heading label ("Tin liên quan", "BÌNH LUẬN").
 _MAX_HEADING_CHARS = 40
+# Inline tags, and how much text of its own a parent needs around one to be a sentence.
+_INLINE_TAGS = frozenset({"a", "span", "b", "strong", "em", "i", "u", "small", "mark", "abbr"})
+_RUNNING_TEXT_CHARS = 40
 
 
 @lru_cache(maxsize=256)
@@ -95,6 +98,20 @@ def unwrap_layout_tables(tree: HtmlElement) -> None:
             el.tag = "div"
 
 
+def _in_running_text(el: HtmlElement) -> bool:
+    """An inline element whose parent prints a sentence around it: a word of that sentence.
+
+    Portals mark keyword links inside paragraphs with classes that read like junk blocks
+    (PLO's ``<a class="cms-relate">tranh chấp</a>``); dropping one cuts words out of the story.
+    A share or tag bar's links have no running text of their own around them.
+    """
+    parent = el.getparent()
+    if el.tag not in _INLINE_TAGS or parent is None:
+        return False
+    own = (parent.text or "") + "".join(child.tail or "" for child in parent)
+    return len(own.strip()) >= _RUNNING_TEXT_CHARS
+
+
 def _candidates(tree: HtmlElement, body: HtmlElement | None) -> list[HtmlElement]:
     """Junk elements by tag or class/id hint; page-furniture hints only outside the body."""
     inside = set(body.iter()) if body is not None else set()
@@ -106,7 +123,9 @@ def _candidates(tree: HtmlElement, body: HtmlElement | None) -> list[HtmlElement
             found.append(el)  # comments and processing instructions
             continue
         hint = hint_of(el)
-        if hint and (BODY_HINT.search(hint) or (el not in inside and PAGE_HINT.search(hint))):
+        if not hint or _in_running_text(el):
+            continue
+        if BODY_HINT.search(hint) or (el not in inside and PAGE_HINT.search(hint)):
             found.append(el)
     return found
 
