@@ -9,7 +9,7 @@ import pytest
 
 import dvcrawl.extract.body as body_mod
 from dvcrawl.extract import extract_article
-from dvcrawl.extract.people import strip_label
+from dvcrawl.extract.people import pick_author, strip_label
 from dvcrawl.extract.title import strip_suffix
 
 STORY = (
@@ -119,6 +119,7 @@ def test_a_lone_site_name_is_the_author_outside_vietnam():
         ("jane doe", "jane doe"),
         ("Joe S.", "Joe S."),
         ("Perry Bacon Jr.", "Perry Bacon Jr."),
+        ("T. V. Raman", "T. V. Raman"),
     ],
 )
 def test_the_author_is_spelled_as_the_page_prints_it(printed, author):
@@ -157,3 +158,11 @@ def test_metadata_survives_a_trafilatura_pass_that_finds_no_body(monkeypatch):
     art = extract_article(page, URL)
     assert not art.is_article
     assert (art.published or "").startswith("2024-03-05")
+
+
+def test_quotes_left_around_a_name_are_dropped():
+    found = "'Luana Patriolino; Raphael Felice"
+    assert pick_author(None, found, local=False) == (
+        "Luana Patriolino; Raphael Felice",
+        "trafilatura",
+    )

@@ -85,8 +85,12 @@ _LABEL = re.compile(
     r"|zum profil von)(?:\s*:\s*|\s+)(?=\S)|^[^\s:：]{1,8}：\s*",
     re.I,
 )
-# A name ending in an initial or a suffix that is printed with its period: "Joe S", "Bacon Jr".
-_INITIAL = re.compile(r"(?:^|\s)(?:[^\W\d_]|Jr|Sr)$")
+# Places of a name's first word looked at in the markup.
+_MAX_PLACES = 50
+# Quotes left around a name by the markup ("'Luana Patriolino") are no part of it.
+_QUOTES = "'\"‘’“”« »"
+# A word of a name printed with a period after it: an initial or a suffix ("T", "Jr").
+_INITIAL = re.compile(r"[^\W\d_]|Jr|Sr")
 # A publisher's domain spelled out as its name: "VCCorp vn", "NLD COM VN", "Example.com".
 _DOMAIN_WORDS = re.compile(r"(?:\b|\.)(?:vn|com|net|org)$", re.I)
 
@@ -111,7 +115,7 @@ def _people(found: str | None, site: str, host: str, local: bool) -> str | None:
 
     Outside Vietnamese pages a lone site name stays: there the organisation is often the
     author ("Wikimedia Foundation"), and a personal blog's host is its author's name."""
-    parts = [strip_label(" ".join(p.split())) for p in (found or "").split(";")]
+    parts = [strip_label(" ".join(p.split()).strip(_QUOTES)) for p in (found or "").split(";")]
     parts = [p for p in parts if p]
     kept = [p for p in parts if not _DOMAIN_WORDS.search(p) and not names_site(p, site, host)]
     if not kept and not local:
@@ -129,20 +133,30 @@ def as_printed(names: str, source: str) -> str:
     """``names`` ("A; B", as trafilatura normalised them) spelled as the page prints them.
 
     trafilatura title-cases a name printed in lower case ("karstenruppert") and drops the
-    period of a final initial or suffix ("Joe S.", "Perry Bacon Jr."); readers see the page's
-    spelling. ``source`` is the page's markup."""
-    folded = source.lower()
-    if len(folded) != len(source):  # lower-casing moved the offsets: nothing to map back
+    periods of initials and suffixes ("Joe S.", "T. V. Raman", "Perry Bacon Jr."); readers see
+    the page's spelling. ``source`` is the page's markup."""
+    parts = names.split("; ")
+    if all(n in source and not any(map(_INITIAL.fullmatch, n.split())) for n in parts):
+        return names  # the common case: printed just so
+    lowered = source.lower()
+    if len(lowered) != len(source):  # lower-casing moved the offsets: nothing to map back
         return names
-    return "; ".join(_printed_form(name, source, folded) for name in names.split("; "))
+    return "; ".join(_printed_form(name, source, lowered) for name in parts)
 
 
-def _printed_form(name: str, source: str, folded: str) -> str:
-    if name in source:
-        pos = source.find(name + ".")
-        return name + "." if pos >= 0 and _INITIAL.search(name) else name
-    pos = folded.find(name.lower())
-    return source[pos : pos + len(name)] if pos >= 0 else name
+def _printed_form(name: str, source: str, lowered: str) -> str:
+    words = [re.escape(w) + (r"\.?" if _INITIAL.fullmatch(w) else "") for w in name.split()]
+    pattern = re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.I)
+    first, reach = name.split()[0].lower(), len(name) + 2 * len(words)
+    found, pos = [], lowered.find(first)
+    while pos >= 0 and len(found) < _MAX_PLACES:  # only where the first word is printed
+        if m := pattern.match(source, pos, pos + reach + 1):
+            found.append(" ".join(m.group().split()))
+        pos = lowered.find(first, pos + 1)
+    same_case = [x for x in found if x.replace(".", "") == name]
+    if same_case:  # printed as trafilatura gives it: only the periods may be missing
+        return max(same_case, key=lambda x: x.count("."))
+    return found[0] if found else name
 
 
 def pick_author(
