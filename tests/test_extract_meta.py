@@ -1,7 +1,7 @@
 """Issue 11: title and author on pages outside Vietnam (trafilatura's evaluation set showed the
 failure kinds): a kicker or subtitle inside the h1, a menu or logo heading taken for the title,
 site names left on the title, a closing line taken for the author, "By X" labels, names
-re-cased by trafilatura."""
+re-cased by trafilatura; and co-authors printed one per line under Vietnamese stories."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 
 import dvcrawl.extract.body as body_mod
 from dvcrawl.extract import extract_article
+from dvcrawl.extract.byline import split_tail
 from dvcrawl.extract.people import pick_author, strip_label
 from dvcrawl.extract.title import strip_suffix
 
@@ -166,3 +167,11 @@ def test_quotes_left_around_a_name_are_dropped():
         "Luana Patriolino; Raphael Felice",
         "trafilatura",
     )
+
+
+def test_co_authors_printed_one_per_line_are_one_byline():
+    story = "Đoàn đại biểu dâng hương tại bảo tàng thành phố."
+    lines, author, _ = split_tail([story, "THUẬN VĂN", "LÊ ÁNH"])
+    assert (lines, author) == ([story], "THUẬN VĂN - LÊ ÁNH")
+    lines, author, _ = split_tail([story, "Kết luận của hội nghị", "Quốc Hùng"])
+    assert (lines[-1], author) == ("Kết luận của hội nghị", "Quốc Hùng")
