@@ -27,7 +27,7 @@ from dvcrawl.extract.dates import parse_iso
 from dvcrawl.extract.generic import lead_lines, styled_byline
 from dvcrawl.extract.lead import with_lead
 from dvcrawl.extract.lines import clean_lines, drop_link_lists
-from dvcrawl.extract.people import pick_author
+from dvcrawl.extract.people import as_printed, pick_author
 from dvcrawl.extract.reject import reject_reason, teaser_keys
 from dvcrawl.extract.text import (
     clean_line,
@@ -186,7 +186,7 @@ def _extract(
     tree = _parse(nfc(text)) if text.strip() else None
     if tree is None:
         return _rejected(url, "empty")
-    return _extract_tree(tree, url, selectors, forced)
+    return _extract_tree(tree, url, selectors, forced, text)
 
 
 def _extract_tree(
@@ -194,7 +194,10 @@ def _extract_tree(
     url: str,
     selectors: tuple[str | None, tuple[str, ...]],
     forced: Profile | None,
+    source: str = "",
 ) -> ExtractedArticle:
+    """The article in the parsed page; ``source`` is the page's markup (where names are
+    spelled as the page prints them)."""
     profile = forced or detect(tree, url)
     art = ExtractedArticle(url=url, family=profile.name if profile else None)
     decisions, removed = art.decisions, art.removed
@@ -229,7 +232,11 @@ def _extract_tree(
     if byline is None and body.box is not None and lines and lines[-1] == styled_byline(body.box):
         byline, lines = lines[-1], lines[:-1]
     site = next((el.get("content") or "" for el in _SITE_NAME(tree)), "")
-    art.author, decisions["author"] = pick_author(byline, base.author, site, host_label(url))
+    art.author, decisions["author"] = pick_author(
+        byline, base.author, site, host_label(url), local=day_first
+    )
+    if art.author and decisions["author"] == "trafilatura":
+        art.author = as_printed(art.author, source)
     if day_first:
         known = [clean_line(x) for x in known_lead if x.strip()]
         lines, art.lead, how = with_lead(lines, title_el, known)

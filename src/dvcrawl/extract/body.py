@@ -68,7 +68,7 @@ def trafilatura_base(tree: HtmlElement, url: str, precise: bool) -> Base:
     for precision in (precise, not precise):
         page = deepcopy(tree)
         unwrap_layout_tables(page)  # else a page laid out in one table comes out as table rows
-        doc = trafilatura.bare_extraction(
+        found = trafilatura.bare_extraction(
             page,
             url=url,
             favor_precision=precision,
@@ -77,6 +77,9 @@ def trafilatura_base(tree: HtmlElement, url: str, precise: bool) -> Base:
             include_tables=True,
             with_metadata=True,
         )
+        # A pass that finds no body returns None; the other pass's metadata (title, author,
+        # date) is still the page's own, so it is kept.
+        doc = found if found is not None else doc
         if doc is not None and len(doc.text or "") >= MIN_BODY_CHARS:
             break
     if doc is None:

@@ -31,6 +31,8 @@ _NAME = re.compile(r"^(?:[^\W\d_][\w]*\.?|[^\W\d_]{1,3}\.)(?:\s+(?:[^\W\d_][\w]*
 _NAME_SEP = re.compile(r"\s+[-–]\s+|\s*,\s*|\s+và\s+")
 # The unit after a name ("Huyện ủy", "Ban Dân vận Tỉnh ủy Bình Phước") is a few words.
 _MAX_UNIT_WORDS = 8
+# Authors printed one per line at the end of a story, at most.
+_MAX_CO_AUTHORS = 4
 # Bylines are short; longer lines are sentences.
 _MAX_BYLINE = 90
 
@@ -80,6 +82,16 @@ def is_tail_line(line: str) -> bool:
     return credit_of(line) is not None or is_byline(line)
 
 
+def _co_authors(author: str, lines: list[str]) -> tuple[str, list[str]]:
+    """Names printed one per line above a name byline ("THUẬN VĂN" / "LÊ ÁNH": one author
+    block each) are co-authors: "THUẬN VĂN - LÊ ÁNH"."""
+    names = [author]
+    while lines and len(names) < _MAX_CO_AUTHORS and _is_name(names[0]) and _is_name(lines[-1]):
+        names.insert(0, lines[-1].strip())
+        lines = lines[:-1]
+    return " - ".join(names), lines
+
+
 def split_tail(lines: list[str]) -> tuple[list[str], str | None, str | None]:
     """Take the byline and credit off the end of the body: (lines, author, credit)."""
     author = credit = None
@@ -91,7 +103,7 @@ def split_tail(lines: list[str]) -> tuple[list[str], str | None, str | None]:
         if credit is None and (src := credit_of(last)):
             credit, lines = src, lines[:-1]
         elif author is None and is_byline(last):
-            author, lines = last.strip(), lines[:-1]
+            author, lines = _co_authors(last.strip(), lines[:-1])
         else:
             break
     return lines, author, credit

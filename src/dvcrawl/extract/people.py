@@ -1,6 +1,8 @@
-"""Who wrote the story: the byline printed at its end, else trafilatura's author, if either
-reads like a name or a credit. Section headings ("Latest News", "More Posts", "Tin liên quan")
-that sit where a byline would are never an author.
+"""Who wrote the story, if it reads like a name or a credit. On Vietnamese pages the byline
+printed at the story's end comes first (portals print it there and their metadata often names the
+publisher); elsewhere trafilatura's author comes first and the end-of-story byline is the fallback
+(on other sites the last short line is as often a caption or a call to action). Section headings
+("Latest News", "More Posts", "Tin liên quan") that sit where a byline would are never an author.
 """
 
 from __future__ import annotations
@@ -75,6 +77,20 @@ _HEADING_WORDS = frozenset(
 # Bylines are short; a longer "author" is a paragraph picked up by mistake.
 _MAX_AUTHOR = 120
 _URL = re.compile(r"https?://|www\.|@\w+\.\w")
+# Words that introduce a byline (casefolded match): English, German, French, Spanish,
+# Italian, Portuguese; and a CJK label before a full-width colon ("责任编辑：").
+_LABEL = re.compile(
+    r"^(?:(?:posted|written|published|view all posts|all posts|more posts) by|by|von|vom|par"
+    r"|por|autor(?:in)?|auteur|author|artikel von|alle beiträge von|zeige alle beiträge von"
+    r"|zum profil von)(?:\s*:\s*|\s+)(?=\S)|^[^\s:：]{1,8}：\s*",
+    re.I,
+)
+# Places of a name's first word looked at in the markup.
+_MAX_PLACES = 50
+# Quotes left around a name by the markup ("'Luana Patriolino") are no part of it.
+_QUOTES = "'\"‘’“”« »"
+# A word of a name printed with a period after it: an initial or a suffix ("T", "Jr").
+_INITIAL = re.compile(r"[^\W\d_]|Jr|Sr")
 # A publisher's domain spelled out as its name: "VCCorp vn", "NLD COM VN", "Example.com".
 _DOMAIN_WORDS = re.compile(r"(?:\b|\.)(?:vn|com|net|org)$", re.I)
 
@@ -93,22 +109,66 @@ def reads_like_name(text: str | None) -> bool:
     return headings * 2 < len(words)
 
 
-def _people(found: str | None, site: str, host: str) -> str | None:
+def _people(found: str | None, site: str, host: str, local: bool) -> str | None:
     """trafilatura's "A; B" author list without the parts that name a site or publisher
-    ("Dân Trí; Tri Túc", "Dương Ngọc; VCCorp vn", "NLD COM VN")."""
-    parts = [" ".join(p.split()) for p in (found or "").split(";")]
-    kept = [p for p in parts if p and not _DOMAIN_WORDS.search(p) and not names_site(p, site, host)]
+    ("Dân Trí; Tri Túc", "Dương Ngọc; VCCorp vn", "NLD COM VN", "Rob Picheta; CNN").
+
+    Outside Vietnamese pages a lone site name stays: there the organisation is often the
+    author ("Wikimedia Foundation"), and a personal blog's host is its author's name."""
+    parts = [strip_label(" ".join(p.split()).strip(_QUOTES)) for p in (found or "").split(";")]
+    parts = [p for p in parts if p]
+    kept = [p for p in parts if not _DOMAIN_WORDS.search(p) and not names_site(p, site, host)]
+    if not kept and not local:
+        kept = [p for p in parts if not _DOMAIN_WORDS.search(p)]
     return "; ".join(kept) or None
 
 
+def strip_label(name: str) -> str:
+    """ "By X", "Von X", "Par X", "View all posts by X", "责任编辑：X" -> "X": the words that
+    introduce a byline are no part of the name."""
+    return _LABEL.sub("", name, count=1).strip() or name
+
+
+def as_printed(names: str, source: str) -> str:
+    """``names`` ("A; B", as trafilatura normalised them) spelled as the page prints them.
+
+    trafilatura title-cases a name printed in lower case ("karstenruppert") and drops the
+    periods of initials and suffixes ("Joe S.", "T. V. Raman", "Perry Bacon Jr."); readers see
+    the page's spelling. ``source`` is the page's markup."""
+    parts = names.split("; ")
+    if all(n in source and not any(map(_INITIAL.fullmatch, n.split())) for n in parts):
+        return names  # the common case: printed just so
+    lowered = source.lower()
+    if len(lowered) != len(source):  # lower-casing moved the offsets: nothing to map back
+        return names
+    return "; ".join(_printed_form(name, source, lowered) for name in parts)
+
+
+def _printed_form(name: str, source: str, lowered: str) -> str:
+    words = [re.escape(w) + (r"\.?" if _INITIAL.fullmatch(w) else "") for w in name.split()]
+    pattern = re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.I)
+    first, reach = name.split()[0].lower(), len(name) + 2 * len(words)
+    found, pos = [], lowered.find(first)
+    while pos >= 0 and len(found) < _MAX_PLACES:  # only where the first word is printed
+        if m := pattern.match(source, pos, pos + reach + 1):
+            found.append(" ".join(m.group().split()))
+        pos = lowered.find(first, pos + 1)
+    same_case = [x for x in found if x.replace(".", "") == name]
+    if same_case:  # printed as trafilatura gives it: only the periods may be missing
+        return max(same_case, key=lambda x: x.count("."))
+    return found[0] if found else name
+
+
 def pick_author(
-    byline: str | None, found: str | None, site: str = "", host: str = ""
+    byline: str | None, found: str | None, site: str = "", host: str = "", *, local: bool = True
 ) -> tuple[str | None, str]:
-    """(author, how): the story's own byline first, then trafilatura's (less the parts that
-    name the site: ``site`` is og:site_name, ``host`` the host's words), else none."""
-    if reads_like_name(byline):
-        return " ".join(byline.split()), "byline after the story"
-    people = _people(found, site, host)
-    if reads_like_name(people):
-        return people, "trafilatura"
+    """(author, how): on ``local`` (Vietnamese) pages the story's own byline first, then
+    trafilatura's (less the parts that name the site: ``site`` is og:site_name, ``host`` the
+    host's words); elsewhere trafilatura's first, then the byline; else none."""
+    own = strip_label(" ".join((byline or "").split())) if byline else None
+    people = _people(found, site, host, local)
+    order = [(own, "byline after the story"), (people, "trafilatura")]
+    for name, how in order if local else order[::-1]:
+        if reads_like_name(name):
+            return name, how
     return None, "none"

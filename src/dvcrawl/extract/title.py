@@ -19,7 +19,9 @@ from dvcrawl.textnorm import fold
 
 # " - Cổng TTĐT tỉnh Hà Nam", " | Báo Hà Tĩnh", " – Tạp chí Dân vận": a separator then a portal
 # name. Split on the last separator only when the tail looks like a site name.
-_SUFFIX = re.compile(r"\s+[-|–—:»]\s+(?P<tail>[^-|–—»]{2,90})$")
+_SUFFIX = re.compile(r"\s+[-|–—:»·•]\s+(?P<tail>[^-|–—»·•]{2,90})$")
+# The separator before a tail that is exactly og:site_name (which may hold a dash itself).
+_SEPARATOR = re.compile(r"\s+[-|–—:»·•]\s+$")
 # A leading "<site> | " (only the bar and the colon-free dashes: "Tin tức: ..." is a kicker).
 _PREFIX = re.compile(r"^(?P<head>[^|–—]{2,60}?)\s+[|–—]\s+")
 # Host labels that name no site ("com" in "co.uk", "m" in "m.example.com").
@@ -67,6 +69,17 @@ _TITLE = CSSSelector("title")
 _MIN_TITLE_WORDS = 5
 _MAX_TITLE = 250
 _FURNITURE = {"header", "nav", "footer", "aside", "a"}
+# A heading in these names a menu or the site's footer ("Navigation", "Impressum"), never the story.
+_NAVIGATION = {"nav", "footer"}
+# class/id words of blocks beside the story: menus, sidebars, lists of other stories.
+_ASIDE_HINT = re.compile(
+    r"(?:^|[\s_-])(nav|navbar|menu|footer|sidebar|widget|related|teaser|mostread|tinlienquan"
+    r"|tinkhac|othernews|other-news)(?:$|[\s_-])",
+    re.I,
+)
+# A metadata title found inside a longer heading must have this many words to count: the rest
+# of the heading is a kicker, a date or a subtitle ("Tunesien Große Aufgaben für ...").
+_MIN_INNER_WORDS = 3
 # Shorter than this is a label ("Tin tức"), not an article title.
 _MIN_TITLE = 12
 
@@ -74,6 +87,9 @@ _MIN_TITLE = 12
 def strip_suffix(title: str, site_name: str = "", host: str = "") -> str:
     """Drop a trailing " - <portal name>" (one or two of them), and a leading "<site> | "
     when it names the site (og:site_name or the host: "Gregory Szorc's Digital Home | ...")."""
+    head = title[: -len(site_name)] if site_name and title.endswith(site_name) else ""
+    if _SEPARATOR.search(head):  # "... | AOC media - Analyse Opinion Critique"
+        title = _SEPARATOR.sub("", head)
     for _ in range(2):
         m = _SUFFIX.search(title)
         if not m:
@@ -143,7 +159,10 @@ def find_title(
     which rule found it.
 
     Printed headings win; among them the one that agrees with og:title or <title> (a sidebar
-    may also use the family's title class). Metadata is the fallback, the portal name never.
+    may also use the family's title class). When no heading agrees, og:title printed on the
+    page (an h2 under a logo or menu h1) wins, then a heading that starts <title>, then a
+    heading holding the metadata title beside a kicker; a heading in a menu or footer that
+    agrees with nothing is never the title. Metadata is the fallback, the portal name never.
     """
     site, host = _meta(_SITE, tree), host_label(url)
     og = strip_suffix(_meta(_OG_TITLE, tree), site, host)
@@ -156,8 +175,20 @@ def find_title(
     candidates += [h for h in _H1(tree) if h not in candidates]
     usable = _usable(candidates, site)
     for text, el in usable:  # the printed title that agrees with the page's metadata
-        if any(ref == key(text) or ref.startswith(key(text)) for ref in refs):
+        if key(text) in refs:
             return text, el, "heading agreeing with metadata"
+    if og and (el := _printed(tree, og)) is not None and not _aside(el):
+        return og, el, "og:title printed on the page"
+    for text, el in usable:  # <title> with a suffix we could not strip
+        if any(ref.startswith(key(text)) for ref in refs):
+            return text, el, "heading agreeing with metadata"
+    # Headings that agree with nothing: never one in a menu or footer ("Navigation").
+    usable = [
+        (t, el) for t, el in usable if not any(a.tag in _NAVIGATION for a in el.iterancestors())
+    ]
+    for _, el in usable:
+        if inner := _inner_title(el, (og, page_title)):
+            return inner, el, "metadata title inside the heading"
     if usable:
         return (*usable[0], "heading")
     if og and not _SITE_HEADING.match(key(og)):
@@ -171,10 +202,32 @@ def find_title(
     return (*styled[0], "styled block") if styled else ("", None, "none")
 
 
+def _inner_title(heading: HtmlElement, metadata: tuple[str, ...]) -> str:
+    """The metadata title when the heading prints it in an element of its own beside a
+    kicker, a date or a subtitle ("<span>Tunesien</span> <span>Große Aufgaben ...</span>")."""
+    parts = {key(x) for x in heading.xpath(".//text()")}
+    parts |= {key(el.text_content()) for el in heading.iterdescendants()}
+    for title in metadata:
+        if len(title.split()) >= _MIN_INNER_WORDS and key(title) in parts:
+            return title
+    return ""
+
+
 def _in_logo(el: HtmlElement) -> bool:
     """Inside the site's logo or banner (where old portals put an h1 with the portal name)."""
+    for anc in (el, *el.iterancestors()):
+        if anc.tag in ("body", "html"):  # their classes describe the layout ("html_logo_left")
+            return False
+        if anc.tag == "a" or _LOGO_HINT.search(hint_of(anc)):
+            return True
+    return False
+
+
+def _aside(el: HtmlElement) -> bool:
+    """In a menu, footer, sidebar or list of other stories (an article's header is fine)."""
     return any(
-        anc.tag == "a" or _LOGO_HINT.search(hint_of(anc)) for anc in (el, *el.iterancestors())
+        anc.tag in ("nav", "footer", "aside") or _ASIDE_HINT.search(hint_of(anc))
+        for anc in el.iterancestors()
     )
 
 
@@ -208,8 +261,9 @@ def _styled(tree: HtmlElement) -> list[tuple[str, HtmlElement]]:
 
 def _printed(tree: HtmlElement, title: str) -> HtmlElement | None:
     """The element in the page body that prints ``title``, if one does."""
-    wanted = key(title)
+    wanted, most = key(title), 2 * len(title) + 40  # longer text holds more than the title
     for el in _PRINTED(tree):
-        if el.tag != "title" and key(el.text_content()) == wanted:
+        text = el.text_content()
+        if el.tag != "title" and len(text) <= most and key(text) == wanted:
             return el
     return None
