@@ -41,14 +41,6 @@ KNOWN_GAPS: dict[tuple[str, str], str] = {
         "nld-sai-sot-ho-kinh-doanh-thue",
         "author",
     ): "byline printed apart; trafilatura names the site",
-    (
-        "plo-dang-hoa-liet-si-binh-duong-vung-tau",
-        "author",
-    ): "two-name byline printed as two blocks after the body; only the second is taken",
-    (
-        "plo-dang-hoa-liet-si-binh-duong-vung-tau",
-        "last",
-    ): "the first name of that two-block byline stays as the body's last line",
 }
 
 
