@@ -72,7 +72,6 @@ def trafilatura_base(tree: HtmlElement, url: str, precise: bool) -> Base:
             page,
             url=url,
             favor_precision=precision,
-            favor_recall=not (precision or precise),
             include_comments=False,
             include_tables=True,
             with_metadata=True,
