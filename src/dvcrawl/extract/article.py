@@ -219,9 +219,13 @@ def _extract_tree(
             known_lead.extend(lead_lines(pruned, box))
         return list(known_lead)
 
-    body = choose_body(tree, base, profile, selectors, removed, lead_of, widen=day_first)
+    # A detected family's container decides the body only on Vietnamese pages, for which the
+    # families were made; elsewhere it lost story more often than it cleaned (public sets).
+    # A family the source names is the operator's word and holds anywhere.
+    family = profile if forced is not None or day_first else None
+    body = choose_body(tree, base, family, selectors, removed, lead_of, widen=day_first)
     decisions["body"] = body.how
-    cleaned = clean_lines(body.lines, title, caps, removed)
+    cleaned = clean_lines(body.lines, title, caps, removed, dedupe=day_first)
     scope = body.scope if body.scope is not None else tree
     art.reject_reason = reject_reason(tree, scope, title, cleaned)
     cleaned = drop_link_lists(cleaned, teaser_keys(tree), removed)  # after: listings need them

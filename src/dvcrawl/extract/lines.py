@@ -71,10 +71,20 @@ def _cut_tail(lines: list[str]) -> int:
 
 
 def clean_lines(
-    raw: list[str], title: str, captions: set[str], removed: list[tuple[str, str]] | None = None
+    raw: list[str],
+    title: str,
+    captions: set[str],
+    removed: list[tuple[str, str]] | None = None,
+    dedupe: bool = True,
 ) -> list[str]:
     """Body lines without junk, repeats, the repeated title or the teaser tail; what goes and
-    why is appended to ``removed`` when given."""
+    why is appended to ``removed`` when given.
+
+    ``dedupe`` (Vietnamese pages): a line printed again is dropped, as portals print the sapo
+    or a caption twice. Elsewhere repeated lines are mostly the story's own (recipe steps,
+    table headers, Q&A prompts): measured on the public sets, dropping them lost more than it
+    cleaned, so trafilatura's lines stay as they are.
+    """
     out: list[str] = []
     seen: set[str] = set()
     title_key = key(title)
@@ -82,7 +92,7 @@ def clean_lines(
     for text in raw:
         line = clean_line(text)
         k = key(line)
-        if not line or k in seen or (k == title_key and not out):
+        if not line or (dedupe and k in seen) or (k == title_key and not out):
             continue
         if reason := _junk_reason(line, k, captions):
             dropped.append((line, reason))
