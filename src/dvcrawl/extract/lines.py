@@ -130,3 +130,30 @@ def drop_link_lists(
         out.append(lines[i])
         i += 1
     return out
+
+
+# What English-language news pages print right after the story: newsletter and app prompts,
+# "follow us", share prompts, "more like this" headings, copyright and contributor lines, a
+# comment counter, a bare address or handle. Matched on the last lines only.
+_CLOSING = re.compile(
+    r"\b(subscrib\w*|sign up|newsletters?|follow (?:us|him|her|them|\w+) on|click here"
+    r"|share (?:it|this)|tell us what you think|you may also like|explore further|read more"
+    r"|related (?:articles|stories|posts|coverage)|all rights reserved|copyright|contributed"
+    r"(?: reporting| to this report)|additional reporting|reporting by|editing by|filed under"
+    r"|popular on|see more photos)\b"
+    r"|^\W*\d*\s*comments?\W*$|^©|©\s*\w+\s*$|^\S+@\S+\.\w+$|^https?://\S+$|^(?:twitter\.com|@)\S+$",
+    re.I,
+)
+# Closing furniture is a line or two, never a paragraph of the story.
+_CLOSING_CHARS = 250
+
+
+def drop_closing_lines(lines: list[str], removed: list[tuple[str, str]]) -> list[str]:
+    """``lines`` without the page furniture trafilatura lets through after the story's last
+    paragraph (newsletter prompts, "Follow us on", copyright, "comments"): short lines of
+    that kind at the very end, up to the first line of another kind."""
+    end = len(lines)
+    while end > 1 and len(lines[end - 1]) <= _CLOSING_CHARS and _CLOSING.search(lines[end - 1]):
+        end -= 1
+    removed.extend((x[:120], "closing page furniture") for x in lines[end:])
+    return lines[:end]
