@@ -54,3 +54,10 @@ def test_a_detected_family_container_does_not_replace_trafilatura_outside_vietna
     art = extract_article(html, "https://example.com/2024/01/02/budget-vote/")
     assert art.family == "wordpress"
     assert art.decisions["body"] == "trafilatura"
+
+
+def test_labelled_links_to_other_stories_between_paragraphs_are_dropped():
+    extra = "<p>Related: Council spends record sum on potholes</p><p>" + EN * 2 + "</p>"
+    art = extract_article(_page("en", EN, "Budget vote", extra), "https://example.com/budget")
+    assert "Related:" not in art.text and "potholes" not in art.text
+    assert art.text.count(EN.strip()) >= 9

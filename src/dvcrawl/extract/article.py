@@ -26,7 +26,12 @@ from dvcrawl.extract.datepick import find_date
 from dvcrawl.extract.dates import parse_iso
 from dvcrawl.extract.generic import lead_lines, styled_byline
 from dvcrawl.extract.lead import with_lead
-from dvcrawl.extract.lines import clean_lines, drop_closing_lines, drop_link_lists
+from dvcrawl.extract.lines import (
+    clean_lines,
+    drop_closing_lines,
+    drop_cross_links,
+    drop_link_lists,
+)
 from dvcrawl.extract.people import pick_author
 from dvcrawl.extract.reject import reject_reason, teaser_keys
 from dvcrawl.extract.text import (
@@ -231,6 +236,7 @@ def _extract_tree(
     cleaned = drop_link_lists(cleaned, teaser_keys(tree), removed)  # after: listings need them
     if not day_first:  # Vietnamese pages: the tail rules of clean_lines and split_tail
         cleaned = drop_closing_lines(cleaned, removed)
+        cleaned = drop_cross_links(cleaned, removed)
     lines, byline, art.credit = split_tail(cleaned)
     if byline is None and body.box is not None and lines and lines[-1] == styled_byline(body.box):
         byline, lines = lines[-1], lines[:-1]

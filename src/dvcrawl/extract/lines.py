@@ -157,3 +157,24 @@ def drop_closing_lines(lines: list[str], removed: list[tuple[str, str]]) -> list
         end -= 1
     removed.extend((x[:120], "closing page furniture") for x in lines[end:])
     return lines[:end]
+
+
+# A link to another story set inside the text, announced by its label: "Related: ...",
+# "Read more: ...", "Also on example.com ...", "Lesen Sie auch: ...", "Leia também: ...".
+_CROSS_LINK = re.compile(
+    r"^\W*(?:related|read more|read also|see also|also on|also|more|lesen sie auch|mehr zum thema"
+    r"|siehe auch|lire aussi|leia também|leggi anche(?: su)?|lee también|ver también)\b\s*[:|-]?",
+    re.I,
+)
+_CROSS_LINK_CHARS = 200
+
+
+def drop_cross_links(lines: list[str], removed: list[tuple[str, str]]) -> list[str]:
+    """``lines`` without the labelled links to other stories set between paragraphs."""
+    out = []
+    for line in lines:
+        if len(line) <= _CROSS_LINK_CHARS and _CROSS_LINK.match(line) and ":" in line[:40]:
+            removed.append((line[:120], "link to another story"))
+        else:
+            out.append(line)
+    return out
