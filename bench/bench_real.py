@@ -194,9 +194,14 @@ class Tally:
 
 
 def run_set(pages: list[RealPage], dump) -> dict[str, Tally]:
+    """Both extractors on every page. Which one reads a page first alternates from page to
+    page: trafilatura and htmldate keep caches that make the second run over the same page
+    markedly faster (on ScrapingHub pages the time ratio was 1.62 with dvcrawl always first,
+    1.05 with it always second)."""
     tallies = {name: Tally() for name in EXTRACTORS}
-    for page in pages:
-        for name, fn in EXTRACTORS.items():
+    for number, page in enumerate(pages):
+        order = list(EXTRACTORS.items())
+        for name, fn in order if number % 2 == 0 else order[::-1]:
             start = time.perf_counter()
             try:
                 out = fn(page)

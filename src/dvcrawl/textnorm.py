@@ -63,6 +63,8 @@ def canonical_tone(s: str) -> str:
 
     Only the tone moves; the rest of the text is returned NFC-composed.
     """
+    if s.isascii():  # no tone to move, nothing to compose: most lines of pages elsewhere
+        return s
     decomposed = unicodedata.normalize("NFD", s)
     return nfc(_NEW_TONE.sub(lambda m: m[1][0] + m[2] + m[1][1], decomposed))
 

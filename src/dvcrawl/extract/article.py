@@ -26,7 +26,12 @@ from dvcrawl.extract.datepick import find_date
 from dvcrawl.extract.dates import parse_iso
 from dvcrawl.extract.generic import lead_lines, styled_byline
 from dvcrawl.extract.lead import with_lead
-from dvcrawl.extract.lines import clean_lines, drop_link_lists
+from dvcrawl.extract.lines import (
+    clean_lines,
+    drop_closing_lines,
+    drop_cross_links,
+    drop_link_lists,
+)
 from dvcrawl.extract.people import as_printed, pick_author
 from dvcrawl.extract.reject import reject_reason, teaser_keys
 from dvcrawl.extract.text import (
@@ -222,12 +227,19 @@ def _extract_tree(
             known_lead.extend(lead_lines(pruned, box))
         return list(known_lead)
 
-    body = choose_body(tree, base, profile, selectors, removed, lead_of, widen=day_first)
+    # A detected family's container decides the body only on Vietnamese pages, for which the
+    # families were made; elsewhere it lost story more often than it cleaned (public sets).
+    # A family the source names is the operator's word and holds anywhere.
+    family = profile if forced is not None or day_first else None
+    body = choose_body(tree, base, family, selectors, removed, lead_of, widen=day_first)
     decisions["body"] = body.how
-    cleaned = clean_lines(body.lines, title, caps, removed)
+    cleaned = clean_lines(body.lines, title, caps, removed, dedupe=day_first)
     scope = body.scope if body.scope is not None else tree
     art.reject_reason = reject_reason(tree, scope, title, cleaned)
     cleaned = drop_link_lists(cleaned, teaser_keys(tree), removed)  # after: listings need them
+    if not day_first:  # Vietnamese pages: the tail rules of clean_lines and split_tail
+        cleaned = drop_closing_lines(cleaned, removed)
+        cleaned = drop_cross_links(cleaned, removed)
     lines, byline, art.credit = split_tail(cleaned)
     if byline is None and body.box is not None and lines and lines[-1] == styled_byline(body.box):
         byline, lines = lines[-1], lines[:-1]

@@ -18,7 +18,7 @@ from lxml.html import HtmlElement
 
 from dvcrawl.constants import MIN_BODY_CHARS
 from dvcrawl.extract.byline import is_tail_line
-from dvcrawl.extract.cleanup import prune, selector, unwrap_layout_tables
+from dvcrawl.extract.cleanup import has_layout_tables, prune, selector, unwrap_layout_tables
 from dvcrawl.extract.generic import block_lines, container_of, trailer_lines
 from dvcrawl.profiles import Profile
 
@@ -66,13 +66,14 @@ def trafilatura_base(tree: HtmlElement, url: str, precise: bool) -> Base:
     """
     doc = None
     for precision in (precise, not precise):
-        page = deepcopy(tree)
-        unwrap_layout_tables(page)  # else a page laid out in one table comes out as table rows
+        page = tree  # trafilatura reads a copy of a tree it is given
+        if has_layout_tables(tree):  # else the article comes out as table rows
+            page = deepcopy(tree)
+            unwrap_layout_tables(page)
         found = trafilatura.bare_extraction(
             page,
             url=url,
             favor_precision=precision,
-            favor_recall=not (precision or precise),
             include_comments=False,
             include_tables=True,
             with_metadata=True,

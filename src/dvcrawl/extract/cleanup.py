@@ -85,6 +85,15 @@ def _image_caption(img: HtmlElement) -> list[str]:
     return [f for f in found if f]
 
 
+def _is_layout(table: HtmlElement) -> bool:
+    return table.find(".//p") is not None or table.find(".//div") is not None
+
+
+def has_layout_tables(tree: HtmlElement) -> bool:
+    """Does the page lay out blocks in a <table> (what unwrap_layout_tables changes)?"""
+    return any(_is_layout(table) for table in tree.iter("table"))
+
+
 def unwrap_layout_tables(tree: HtmlElement) -> None:
     """Turn layout tables (cells holding paragraphs, divs or other tables) into plain divs.
 
@@ -92,7 +101,7 @@ def unwrap_layout_tables(tree: HtmlElement) -> None:
     a table row ("| title date body |"). Data tables (cells of short text) stay tables.
     """
     for table in list(tree.iter("table")):
-        if table.find(".//p") is None and table.find(".//div") is None:
+        if not _is_layout(table):
             continue
         for el in table.iter("table", "tbody", "thead", "tfoot", "tr", "td", "th"):
             el.tag = "div"

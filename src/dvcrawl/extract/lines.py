@@ -71,10 +71,20 @@ def _cut_tail(lines: list[str]) -> int:
 
 
 def clean_lines(
-    raw: list[str], title: str, captions: set[str], removed: list[tuple[str, str]] | None = None
+    raw: list[str],
+    title: str,
+    captions: set[str],
+    removed: list[tuple[str, str]] | None = None,
+    dedupe: bool = True,
 ) -> list[str]:
     """Body lines without junk, repeats, the repeated title or the teaser tail; what goes and
-    why is appended to ``removed`` when given."""
+    why is appended to ``removed`` when given.
+
+    ``dedupe`` (Vietnamese pages): a line printed again is dropped, as portals print the sapo
+    or a caption twice. Elsewhere repeated lines are mostly the story's own (recipe steps,
+    table headers, Q&A prompts): measured on the public sets, dropping them lost more than it
+    cleaned, so trafilatura's lines stay as they are.
+    """
     out: list[str] = []
     seen: set[str] = set()
     title_key = key(title)
@@ -82,7 +92,7 @@ def clean_lines(
     for text in raw:
         line = clean_line(text)
         k = key(line)
-        if not line or k in seen or (k == title_key and not out):
+        if not line or (dedupe and k in seen) or (k == title_key and not out):
             continue
         if reason := _junk_reason(line, k, captions):
             dropped.append((line, reason))
@@ -119,4 +129,52 @@ def drop_link_lists(
             continue
         out.append(lines[i])
         i += 1
+    return out
+
+
+# What English-language news pages print right after the story: newsletter and app prompts,
+# "follow us", share prompts, "more like this" headings, copyright and contributor lines, a
+# comment counter, a bare address or handle. Matched on the last lines only.
+_CLOSING = re.compile(
+    r"\b(subscrib\w*|sign up|newsletters?|follow (?:us|him|her|them|\w+) on|click here"
+    r"|share (?:it|this)|tell us what you think|you may also like|explore further|read more"
+    r"|related (?:articles|stories|posts|coverage)|all rights reserved|copyright|contributed"
+    r"(?: reporting| to this report)|additional reporting|reporting by|editing by|filed under"
+    r"|popular on|see more photos)\b"
+    r"|^\W*\d*\s*comments?\W*$|^©|©\s*\w+\s*$|^\S+@\S+\.\w+$|^https?://\S+$|^(?:twitter\.com|@)\S+$",
+    re.I,
+)
+# Closing furniture is a line or two, never a paragraph of the story.
+_CLOSING_CHARS = 250
+
+
+def drop_closing_lines(lines: list[str], removed: list[tuple[str, str]]) -> list[str]:
+    """``lines`` without the page furniture trafilatura lets through after the story's last
+    paragraph (newsletter prompts, "Follow us on", copyright, "comments"): short lines of
+    that kind at the very end, up to the first line of another kind."""
+    end = len(lines)
+    while end > 1 and len(lines[end - 1]) <= _CLOSING_CHARS and _CLOSING.search(lines[end - 1]):
+        end -= 1
+    removed.extend((x[:120], "closing page furniture") for x in lines[end:])
+    return lines[:end]
+
+
+# A link to another story set inside the text, announced by its label: "Related: ...",
+# "Read more: ...", "Also on example.com ...", "Lesen Sie auch: ...", "Leia também: ...".
+_CROSS_LINK = re.compile(
+    r"^\W*(?:related|read more|read also|see also|also on|also|more|lesen sie auch|mehr zum thema"
+    r"|siehe auch|lire aussi|leia também|leggi anche(?: su)?|lee también|ver también)\b\s*[:|-]?",
+    re.I,
+)
+_CROSS_LINK_CHARS = 200
+
+
+def drop_cross_links(lines: list[str], removed: list[tuple[str, str]]) -> list[str]:
+    """``lines`` without the labelled links to other stories set between paragraphs."""
+    out = []
+    for line in lines:
+        if len(line) <= _CROSS_LINK_CHARS and _CROSS_LINK.match(line) and ":" in line[:40]:
+            removed.append((line[:120], "link to another story"))
+        else:
+            out.append(line)
     return out

@@ -1,0 +1,63 @@
+"""Pages outside Vietnam: trafilatura's text stands unless a rule measured better there.
+
+The rules made for Vietnamese portals (dropping repeated lines, a detected CMS family's
+container) lost story on the public benchmarks' pages; what news pages print after the story
+(newsletter and "follow us" prompts, copyright) is dropped there.
+"""
+
+from __future__ import annotations
+
+from dvcrawl.extract import extract_article
+
+EN = "The council approved the new budget for road repairs after a long debate on Tuesday. "
+VI = "Hội đồng nhân dân tỉnh thông qua ngân sách sửa chữa đường sau phiên thảo luận dài. "
+STEP = "Stir the sauce and let it rest for five minutes."
+
+
+def _page(lang: str, para: str, title: str, extra: str = "", head: str = "") -> str:
+    return (
+        f"<html lang='{lang}'><head><title>{title}</title>{head}</head><body>"
+        f"<article><h1>{title}</h1><p>{para * 3}</p><h2>First sauce</h2><p>{STEP}</p>"
+        f"<p>{para * 2}</p><h2>Second sauce</h2><p>{STEP}</p><p>{para * 2}</p>{extra}"
+        "</article></body></html>"
+    )
+
+
+def test_repeated_lines_of_the_story_stay_outside_vietnam():
+    art = extract_article(_page("en", EN, "Two sauces"), "https://example.com/sauces")
+    assert art.text.count(STEP) == 2
+
+
+def test_repeated_lines_are_dropped_on_vietnamese_pages():
+    art = extract_article(_page("vi", VI, "Hai loại nước sốt"), "https://example.vn/nuoc-sot")
+    assert art.text.count(STEP) == 1
+
+
+def test_closing_prompts_after_the_story_are_dropped_outside_vietnam():
+    extra = (
+        "<p>Sign up for our newsletter to get the day's top headlines.</p>"
+        "<p>Follow us on Twitter and Facebook.</p>"
+    )
+    art = extract_article(_page("en", EN, "Budget vote", extra), "https://example.com/budget")
+    assert "newsletter" not in art.text and "Follow us" not in art.text
+    assert art.text.rstrip().endswith(EN.strip())
+
+
+def test_a_detected_family_container_does_not_replace_trafilatura_outside_vietnam():
+    head = "<meta name='generator' content='WordPress 6.4'>"
+    extra = "<div class='rating'>Was this article helpful? Yes No</div>"
+    html = (
+        _page("en", EN, "Budget vote", head=head)
+        .replace("<article>", "<article class='entry-content'>")
+        .replace("</article>", f"{extra}</article>")
+    )
+    art = extract_article(html, "https://example.com/2024/01/02/budget-vote/")
+    assert art.family == "wordpress"
+    assert art.decisions["body"] == "trafilatura"
+
+
+def test_labelled_links_to_other_stories_between_paragraphs_are_dropped():
+    extra = "<p>Related: Council spends record sum on potholes</p><p>" + EN * 2 + "</p>"
+    art = extract_article(_page("en", EN, "Budget vote", extra), "https://example.com/budget")
+    assert "Related:" not in art.text and "potholes" not in art.text
+    assert art.text.count(EN.strip()) >= 9
