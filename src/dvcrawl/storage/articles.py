@@ -141,7 +141,7 @@ def store_article(session: Session, record: ArticleRecord) -> StoreResult:
         raise DvcrawlError(f"cannot store article: unusable URL {record.url!r}")
     existing = find_article_id(session, url)
     if existing is None:
-        fingerprint = _Fingerprint(record.text)
+        fingerprint = _Fingerprint(record.text, record.fingerprint)
         values = _row_values(record, url, fingerprint.digest) | {"minhash": fingerprint.packed}
         serialize_clustering(session)  # concurrent writers: one through clustering at a time
         new_id = insert_ignore(session, Article, values, ["url"])
@@ -155,12 +155,13 @@ def store_article(session: Session, record: ArticleRecord) -> StoreResult:
 
 
 class _Fingerprint:
-    """Everything dedupe knows about one body, computed once."""
+    """Everything dedupe knows about one body, computed once (mostly in a worker process)."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, given: dedupe.Fingerprint | None = None) -> None:
         self.text = text
-        self.digest = dedupe.content_hash(text)
-        sig = dedupe.signature(text)
+        given = given or dedupe.fingerprint(text)
+        self.digest = given.digest
+        sig = dedupe.signature_of(given.hashes)
         self.packed = dedupe.pack(sig)
         self.keys = dedupe.band_keys(sig)
 
