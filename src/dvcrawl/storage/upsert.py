@@ -9,6 +9,7 @@ means "already there".
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -21,12 +22,9 @@ _ON_CONFLICT_INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
 
 @cache
-def _statement(dialect: str, table: Table, conflict: tuple[str, ...]) -> Insert | None:
+def _statement(make: Callable, table: Table, conflict: tuple[str, ...]) -> Insert:
     """One statement per table, values bound at execution: SQLAlchemy compiles it once (a
     statement built with ``.values(...)`` per row is re-keyed and looked up every time)."""
-    make = _ON_CONFLICT_INSERT.get(dialect)
-    if make is None:
-        return None
     pk = next(iter(table.primary_key.columns))
     return make(table).on_conflict_do_nothing(index_elements=list(conflict)).returning(pk)
 
@@ -41,8 +39,9 @@ def insert_ignore(
     """
     table = model.__table__
     connection = session.connection()
-    stmt = _statement(connection.dialect.name, table, tuple(conflict))
-    if stmt is not None:
+    make = _ON_CONFLICT_INSERT.get(connection.dialect.name)
+    if make is not None:
+        stmt = _statement(make, table, tuple(conflict))
         return connection.execute(stmt, values).scalar_one_or_none()
     pk = next(iter(table.primary_key.columns))
     try:
