@@ -89,6 +89,27 @@ def test_minimum_length_boundary():
     assert dedupe.signature(" ".join(words[: dedupe.MIN_WORDS + 5])) is not None
 
 
+@pytest.mark.parametrize("pair_id", ["same/01/A", "same/02/B", "different/01/A"])
+def test_signature_from_shingle_hashes_equals_datasketchs_own(pair_id):
+    """Shingles hashed in a worker (dvcrawl.fingerprint) give the signature datasketch computes
+    from the shingles themselves: signatures stored by earlier versions still compare."""
+    from datasketch import MinHash
+
+    text = body(pair_id)
+    reference = MinHash(num_perm=dedupe.NUM_PERM, seed=dedupe._SEED)
+    reference.update_batch([gram.encode("utf-8") for gram in dedupe.shingles(text)])
+    assert dedupe.pack(dedupe.signature(text)) == dedupe.pack(reference)
+    assert dedupe.band_keys(dedupe.signature(text)) == dedupe.band_keys(reference)
+
+
+def test_fingerprint_carries_the_content_hash_and_one_hash_per_shingle():
+    text = body("same/01/A")
+    print_ = dedupe.fingerprint(text)
+    assert print_.digest == dedupe.content_hash(text)
+    assert len(print_.hashes) == 4 * len(dedupe.shingles(text))
+    assert dedupe.fingerprint("Đang cập nhật").hashes == b""
+
+
 def test_content_hash_ignores_tone_placement_case_and_spacing():
     assert dedupe.content_hash("Hoà bình, thuỷ lợi, Uỷ ban") == dedupe.content_hash(
         "hòa  bình,\nthủy lợi, ủy ban"

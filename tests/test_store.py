@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from dvcrawl import dedupe
 from dvcrawl.errors import DvcrawlError
 from dvcrawl.items import ArticleRecord
 from dvcrawl.storage import upsert
@@ -164,6 +165,23 @@ def test_every_labelled_copy_is_linked_to_its_original(db):
         first = store(db, record(f"https://a.vn/{pair_id}", text_a))
         copy = store(db, record(f"https://b.vn/{pair_id}", text_b, "2022-12-28T08:00:00+07:00"))
         assert first.created and copy.duplicate_of == f"https://a.vn/{pair_id}", pair_id
+
+
+@pytest.mark.parametrize("fingerprinted", ["first", "copy", "both"])
+def test_fingerprints_made_in_a_worker_cluster_like_the_stores_own(db, fingerprinted):
+    """The extraction workers send the body's fingerprint along; a copy is found whichever
+    side computed it, in a worker or in the store (bench_dedupe, workers=0)."""
+    pair_id, text_a, text_b = load_pairs("same")[1]
+    given_a = dedupe.fingerprint(text_a) if fingerprinted in ("first", "both") else None
+    given_b = dedupe.fingerprint(text_b) if fingerprinted in ("copy", "both") else None
+    first = store(db, record("https://a.vn/1", text_a, fingerprint=given_a))
+    copy = store(
+        db, record("https://b.vn/1", text_b, "2022-12-28T08:00:00+07:00", fingerprint=given_b)
+    )
+    assert first.created and copy.duplicate_of == "https://a.vn/1", pair_id
+    with db.session() as session:
+        digests = set(session.scalars(select(Article.content_hash)))
+    assert digests == {dedupe.content_hash(text_a), dedupe.content_hash(text_b)}
 
 
 @pytest.mark.parametrize("short", ["Đang cập nhật", "Các đại biểu dự Hội nghị (Ảnh: Thu Hoài)"])

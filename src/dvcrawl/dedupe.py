@@ -32,37 +32,34 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHash
 
-from dvcrawl.textnorm import normalize_for_compare
+# The body's words, shingles and hashes: pure Python, also run in the extraction workers.
+from dvcrawl.fingerprint import MIN_WORDS as MIN_WORDS
+from dvcrawl.fingerprint import SHINGLE_WORDS as SHINGLE_WORDS
+from dvcrawl.fingerprint import Fingerprint as Fingerprint
+from dvcrawl.fingerprint import content_hash as content_hash
+from dvcrawl.fingerprint import fingerprint, normalized_words, shingles
 
-SHINGLE_WORDS = 5  # words per shingle: 3-6 all separate the labelled set; 5 has the widest gap
+if TYPE_CHECKING:
+    from datasketch import MinHash
+
 BANDS, ROWS = 40, 3  # LSH: candidate probability 1 - (1 - J**3)**40 (module docstring)
 NUM_PERM = BANDS * ROWS  # 120 MinHash permutations: Jaccard estimate error about +-0.045
 JACCARD_THRESHOLD = 0.35  # shingle similarity below which a candidate is not even checked
 CONTAINMENT_THRESHOLD = 0.65  # share of the shorter body's sentences found, in order, in the other
 SENTENCE_MIN_WORDS = 4  # shorter lines (bylines, "Ảnh: ...", "Tin khác") are not sentences
 SENTENCE_MATCH = 0.9  # share of a sentence's word trigrams another sentence must hold to match
-# A body with fewer words never clusters: "Đang cập nhật", a photo caption or a one-line
-# notice is shared by unrelated pages; the shortest real news brief in the seeds has ~90 words.
-MIN_WORDS = 40
 _SEED = 20221227  # fixed: signatures must compare across processes and runs
 
-# A word: a run of letters/digits (Vietnamese letters included); punctuation is dropped so a
-# copy that changes "..." to "…" or quotes “” to "" still shingles the same.
-_WORD = re.compile(r"\w+")
 # Where a sentence ends: ". ", "? ", "! ", "; ", "…" followed by space, or a line break.
 _SENTENCE_END = re.compile(r"(?<=[.!?;…])\s+|\n+")
 # A credit line left in the body: "Theo: dukcqtw.dcs.vn", "(Theo Báo Yên Bái)", "Nguồn: ...".
 # Only short lines at the very top or bottom count: "Theo báo cáo, ..." opens real sentences.
 _CREDIT_LINE = re.compile(r"^\(?\s*(?:theo|nguồn)\b\s*:?\s*(?P<who>[^,;]{3,80}?)\s*\)?\.?$", re.I)
-
-
-def normalized_words(text: str) -> list[str]:
-    """The words of ``text`` in compare form (NFC, casefold, one tone placement)."""
-    return _WORD.findall(normalize_for_compare(text or ""))
 
 
 def credit_line(text: str | None) -> str | None:
@@ -73,19 +70,6 @@ def credit_line(text: str | None) -> str | None:
         if match:
             return match["who"]
     return None
-
-
-def content_hash(text: str) -> str:
-    """SHA-256 of the normalised body: equal for bodies differing only in case, tones, spaces."""
-    return hashlib.sha256(normalize_for_compare(text or "").encode("utf-8")).hexdigest()
-
-
-def shingles(text: str, k: int = SHINGLE_WORDS) -> set[str]:
-    """The set of k-word shingles of the normalised text (empty when too short to cluster)."""
-    words = normalized_words(text)
-    if len(words) < MIN_WORDS:
-        return set()
-    return {" ".join(words[i : i + k]) for i in range(len(words) - k + 1)}
 
 
 def jaccard(a: set[str], b: set[str]) -> float:
@@ -102,11 +86,39 @@ def text_similarity(text_a: str, text_b: str) -> float:
 
 def signature(text: str) -> MinHash | None:
     """MinHash of the body's shingles, or None when the body is too short to cluster."""
-    grams = shingles(text)
-    if not grams:
+    return signature_of(fingerprint(text).hashes)
+
+
+@cache
+def _permutations():
+    """The permutations of ``MinHash(num_perm=NUM_PERM, seed=_SEED)``, drawn once, not per body."""
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, seed=_SEED).permutations
+
+
+def _given(value: int) -> int:
+    return value  # shingles arrive hashed (dvcrawl.fingerprint: datasketch's sha1_hash32)
+
+
+def signature_of(hashes: bytes) -> MinHash | None:
+    """The MinHash of a body from its shingle hashes (``Fingerprint.hashes``), or None when empty.
+
+    datasketch applies its own permutations; only the hashing of each shingle ran elsewhere.
+    Imported here, not at the top: the workers import this module's neighbours, never SciPy.
+    """
+    if not hashes:
         return None
-    sig = MinHash(num_perm=NUM_PERM, seed=_SEED)
-    sig.update_batch([gram.encode("utf-8") for gram in grams])
+    from datasketch import MinHash
+
+    sig = MinHash(
+        num_perm=NUM_PERM,
+        seed=_SEED,
+        hashfunc=_given,
+        permutations=_permutations(),
+        scheme="affine32",
+    )
+    sig.update_batch(np.frombuffer(hashes, dtype="<u4").tolist())
     return sig
 
 

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dvcrawl.fingerprint import Fingerprint
 
 
 @dataclass
@@ -30,3 +34,4 @@ class ArticleRecord:
     content_hash: str | None = None
     reject_reason: str | None = None  # set when the page is not an article (dropped, counted)
     scored: bool = False  # relevance already computed (in a worker process: dvcrawl.workpool)
+    fingerprint: Fingerprint | None = None  # of ``text``, if computed in a worker process

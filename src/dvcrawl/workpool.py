@@ -1,10 +1,12 @@
 """Article pages analysed in worker processes, so a crawl uses every core.
 
-Extraction and relevance scoring are pure and CPU-bound (~17 ms a page); on Scrapy's reactor
-thread they held a crawl to one core. Here they run in a small ``ProcessPoolExecutor`` shared by
-every spider of the process; the spider awaits the result and the store pipeline stays the one
-writer. The dedupe fingerprint (MinHash, ~3 ms) stays with the store: ``datasketch`` imports
-SciPy, ~70 MB more in every worker, which would break the crawl's 500 MB memory budget.
+Extraction, relevance scoring and the dedupe fingerprint are pure and CPU-bound (~17 ms a
+page); on Scrapy's reactor thread they held a crawl to one core. Here they run in a small
+``ProcessPoolExecutor`` shared by every spider of the process; the spider awaits the result and
+the store pipeline stays the one writer. The fingerprint is the body's content hash and shingle
+hashes (``dvcrawl.fingerprint``, pure Python); the store turns them into a MinHash with
+``datasketch``, which is never imported here: it imports SciPy, ~60 MB more in every worker,
+which would break the crawl's 500 MB memory budget.
 
 - Workers are forked from a ``forkserver`` that has imported this module, never from the crawl
   process itself (forking a process with the reactor's threads running is unsafe), and are
@@ -29,6 +31,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 
 from dvcrawl.extract import ExtractedArticle, extract_article
+from dvcrawl.fingerprint import Fingerprint, fingerprint
 from dvcrawl.relevance import Relevance, score_article
 
 log = logging.getLogger(__name__)
@@ -38,18 +41,20 @@ TASKS_PER_WORKER = 500  # pages per worker before the pool is replaced (memory s
 
 @dataclass
 class PageAnalysis:
-    """What a worker returns: the article, and for an article its relevance."""
+    """What a worker returns: the article, and for an article its relevance and fingerprint."""
 
     article: ExtractedArticle
     relevance: Relevance | None = None
+    fingerprint: Fingerprint | None = None  # of ``article.text``
 
 
 def analyse_page(body: bytes, url: str, options: dict) -> PageAnalysis:
-    """Extract the article of one page, then score it (runs in a worker)."""
+    """Extract the article of one page, then score and fingerprint it (runs in a worker)."""
     article = extract_article(body, url, **options)
     if not article.is_article:
         return PageAnalysis(article)
-    return PageAnalysis(article, score_article(article.title, article.text))
+    relevance = score_article(article.title, article.text)
+    return PageAnalysis(article, relevance, fingerprint(article.text))
 
 
 def default_workers() -> int:

@@ -327,6 +327,7 @@ class PortalSpider(FrontierHooks, PortalLearning, OffloadMixin, scrapy.Spider):
                 record.relevance_score = analysis.relevance.score
                 record.relevance_terms = list(analysis.relevance.terms)
                 record.scored = True
+            record.fingerprint = analysis.fingerprint
             yield record
         yield from self.learn_identity(response, record)
 

@@ -9,9 +9,11 @@ means "already there".
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cache
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import Insert, Table, insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -19,19 +21,29 @@ from sqlalchemy.orm import Session
 _ON_CONFLICT_INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
 
+@cache
+def _statement(make: Callable, table: Table, conflict: tuple[str, ...]) -> Insert:
+    """One statement per table, values bound at execution: SQLAlchemy compiles it once (a
+    statement built with ``.values(...)`` per row is re-keyed and looked up every time)."""
+    pk = next(iter(table.primary_key.columns))
+    return make(table).on_conflict_do_nothing(index_elements=list(conflict)).returning(pk)
+
+
 def insert_ignore(
     session: Session, model: type, values: dict[str, Any], conflict: list[str]
 ) -> Any | None:
     """Insert ``values`` into ``model``'s table; its primary key, or None when ``conflict`` hit.
 
-    ORM-level Python defaults (``default=utcnow``) apply: this is a Core insert on the table.
+    ORM-level Python defaults (``default=utcnow``) apply: this is a Core insert on the table,
+    run on the session's connection (its transaction) without the ORM's per-statement work.
     """
     table = model.__table__
-    pk = next(iter(table.primary_key.columns))
-    make = _ON_CONFLICT_INSERT.get(session.get_bind().dialect.name)
+    connection = session.connection()
+    make = _ON_CONFLICT_INSERT.get(connection.dialect.name)
     if make is not None:
-        stmt = make(table).values(**values).on_conflict_do_nothing(index_elements=conflict)
-        return session.execute(stmt.returning(pk)).scalar_one_or_none()
+        stmt = _statement(make, table, tuple(conflict))
+        return connection.execute(stmt, values).scalar_one_or_none()
+    pk = next(iter(table.primary_key.columns))
     try:
         with session.begin_nested():
             return session.execute(insert(table).values(**values).returning(pk)).scalar_one()
