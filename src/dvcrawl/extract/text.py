@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
@@ -106,6 +107,10 @@ def clean_line(line: str) -> str:
     return _INLINE_WS.sub(" ", strip_invisible(nfc(line))).strip()
 
 
+@lru_cache(maxsize=4096)
 def key(line: str) -> str:
-    """Comparison key for a line: case, Unicode form, tone placement and spacing ignored."""
+    """Comparison key for a line: case, Unicode form, tone placement and spacing ignored.
+
+    Cached: a page's lines are keyed again by every rule that compares them (repeats, title,
+    captions, the teaser tail, link lists, the lead), and tone normalisation is not cheap."""
     return normalize_for_compare(line).strip(" .:;,-–|•*")
