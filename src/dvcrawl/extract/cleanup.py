@@ -182,9 +182,28 @@ def prune(
     _remove_tail_sections(tree, body, remove)
 
 
-def _is_tail_heading(el: HtmlElement) -> bool:
-    text = el.text_content()
-    return 0 < len(text.strip()) <= _MAX_HEADING_CHARS and key(text) in TAIL_HEADINGS
+def _tail_headings(tree: HtmlElement) -> list[HtmlElement]:
+    """The elements of ``tree`` that are teaser/comment headings, in document order.
+
+    Read bottom-up: an element with more text than a heading has holds none of its own, nor do
+    its ancestors (their text contains it), so the page-sized text of the containers above the
+    story is never built.
+    """
+    long: set[HtmlElement] = set()
+    found = []
+    for el in reversed([el for el in tree.iter() if isinstance(el.tag, str)]):
+        if el not in long:
+            text = el.text_content()
+            size = len(text.strip())
+            if size <= _MAX_HEADING_CHARS:
+                if size and key(text) in TAIL_HEADINGS:
+                    found.append(el)
+                continue
+        parent = el.getparent()
+        if parent is not None:
+            long.add(parent)
+    found.reverse()
+    return found
 
 
 def _remove_tail_sections(tree: HtmlElement, body: HtmlElement | None, remove) -> None:
@@ -193,7 +212,7 @@ def _remove_tail_sections(tree: HtmlElement, body: HtmlElement | None, remove) -
     The heading climbs to the largest ancestor that is still only a label; then it goes with its
     following siblings, unless those hold the article (a category label above the body).
     """
-    headings = [el for el in tree.iter() if isinstance(el.tag, str) and _is_tail_heading(el)]
+    headings = _tail_headings(tree)
     for el in headings:
         if el.getparent() is None:
             continue
