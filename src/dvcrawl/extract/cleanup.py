@@ -141,9 +141,10 @@ def _candidates(tree: HtmlElement, body: HtmlElement | None) -> list[HtmlElement
             found.append(el)  # comments and processing instructions
             continue
         hint = hint_of(el)
-        if not hint or _in_running_text(el):
+        if not hint:
             continue
-        if BODY_HINT.search(hint) or (el not in inside and PAGE_HINT.search(hint)):
+        junk = BODY_HINT.search(hint) or (el not in inside and PAGE_HINT.search(hint))
+        if junk and not _in_running_text(el):  # the costlier test only where a hint matched
             found.append(el)
     return found
 
