@@ -143,9 +143,9 @@ def _line_date(
 
 
 def _near_title(tree: HtmlElement, title_el: HtmlElement | None) -> str | None:
-    lines = _lines(tree)
     if title_el is None:
         return None
+    lines = _lines(tree)
     inside = set(title_el.iter())
     idx = next((i for i, (_, el) in enumerate(lines) if el in inside), None)
     if idx is None:
