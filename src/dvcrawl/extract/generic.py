@@ -137,6 +137,29 @@ def _common_ancestor(elements: list[HtmlElement]) -> HtmlElement | None:
 _PARAGRAPH_TAGS = ("p", "li", "td", "blockquote")
 
 
+def _paragraph_sized(tree: HtmlElement, tags: tuple[str, ...]) -> list[tuple[HtmlElement, str]]:
+    """The ``tags`` elements of a paragraph's length and their text, in document order.
+
+    Read bottom-up: an element longer than a paragraph makes all its ancestors longer (their
+    text contains it), so the page-sized text of the wrappers above the story is never built.
+    """
+    too_long: set[HtmlElement] = set()
+    found = []
+    for el in reversed(list(tree.iter(*tags))):
+        if el not in too_long:
+            text = el.text_content()
+            if len(text) <= _MAX_PARAGRAPH:
+                if len(text) >= _ANCHOR_CHARS:
+                    found.append((el, text))
+                continue
+        for anc in el.iterancestors():
+            if anc in too_long:
+                break
+            too_long.add(anc)
+    found.reverse()
+    return found
+
+
 def container_of(tree: HtmlElement, lines: list[str], limit: bool = True) -> HtmlElement | None:
     """The element that holds the paragraphs trafilatura chose, if it is not much bigger
     (without ``limit``: whatever its size, short of the whole page).
@@ -147,14 +170,10 @@ def container_of(tree: HtmlElement, lines: list[str], limit: bool = True) -> Htm
     wanted = {" ".join(x.split()) for x in lines if len(x) >= _ANCHOR_CHARS}
     if len(wanted) < 2:
         return None
-    found = []
     # Without a limit (only the region is wanted) paragraphs suffice, and skipping the big
     # wrapper divs spares reading the whole page's text once per nesting level.
     tags = _PARAGRAPH_TAGS + ("div", "section", "article") if limit else _PARAGRAPH_TAGS
-    for el in tree.iter(*tags):
-        text = el.text_content()
-        if _ANCHOR_CHARS <= len(text) <= _MAX_PARAGRAPH and " ".join(text.split()) in wanted:
-            found.append(el)
+    found = [el for el, text in _paragraph_sized(tree, tags) if " ".join(text.split()) in wanted]
     if len(found) < 2:
         return None
     box = _common_ancestor(found)
