@@ -66,7 +66,7 @@ def trafilatura_base(tree: HtmlElement, url: str, precise: bool) -> Base:
     """
     doc = None
     for precision in (precise, not precise):
-        page = tree  # trafilatura reads a copy of a tree it is given
+        page = tree  # trafilatura (>= 2.3, pyproject.toml) reads a copy of a tree it is given
         if has_layout_tables(tree):  # else the article comes out as table rows
             page = deepcopy(tree)
             unwrap_layout_tables(page)
