@@ -85,3 +85,50 @@ def test_each_article_is_fetched_about_once(crawled):
     it says how faulty the world is, not how the crawler discovers.
     """
     assert crawled.chosen_fetches_per_article <= 1.05, crawled.summary()
+
+
+def _article_fetches(net: SampleNetwork) -> dict[str, int]:
+    """Article pages asked for per source since the request log was last cleared."""
+    counts = dict.fromkeys(net.sites, 0)
+    for entry in net.requests:
+        if net.page_kind(net.base_url(entry.site_id) + entry.path) == "article":
+            counts[entry.site_id] += 1
+    return counts
+
+
+@pytest.fixture(
+    scope="module",
+    params=[101, 202, pytest.param(HOLDOUT, marks=pytest.mark.holdout, id="holdout")],
+)
+def epochs(request, tmp_path_factory) -> tuple[dict[str, int], dict[str, int], int]:
+    """Article fetches per source of an unchanged recrawl, then of a crawl after k new
+    articles per portal (listings shift, so older stories show up under other sections)."""
+    seed, new = request.param, 3
+    tmp = tmp_path_factory.mktemp(f"epoch{seed}")
+    with SampleNetwork(seed=seed, hang_seconds=0.0) as net:
+        sources = tmp / "sources.toml"
+        sources.write_text(net.sources_toml(), encoding="utf-8")
+        crawl = ("crawl", "--sources", str(sources), "--db", f"sqlite:///{tmp / 'c.sqlite'}")
+        env = _env(str(tmp / "data"))
+        _dvcrawl(env, *crawl, "--delay", "0")
+        net.clear_requests()
+        _dvcrawl(env, *crawl, "--delay", "0")
+        again = _article_fetches(net)
+        for sid in net.sites:
+            for _ in range(new):
+                net.publish(sid)
+        net.clear_requests()
+        _dvcrawl(env, *crawl, "--delay", "0")
+        return again, _article_fetches(net), new
+
+
+def test_an_unchanged_recrawl_fetches_no_article(epochs):
+    again, _, _ = epochs
+    assert sum(again.values()) == 0, again
+
+
+def test_k_new_articles_cost_at_most_k_plus_one_article_fetches_per_source(epochs):
+    """Issue 12: an old story met under another section path is known, not fetched again."""
+    _, epoch, new = epochs
+    assert all(n <= new + 1 for n in epoch.values()), epoch
+    assert sum(epoch.values()) >= new * len(epoch)  # every new article was fetched

@@ -11,6 +11,11 @@ habit of each portal (on some, ids count per category), so it is learned, not as
   start of the body); further URLs with that kind of key wait for the verdict;
 - confirmed: later URLs with a known key are not fetched, but remembered as aliases of the
   first; refuted: every URL is fetched, as before.
+- articles stored by earlier runs count as first URLs of their keys: an old story that shows
+  up under another section path (listings shift as news arrives) is an alias when its id and
+  slug agree with the stored URL's, or when this run has learned that the key names the article,
+  instead of being fetched again. It is never compared against a stored page (that page is not
+  fetched in this run, so the comparison could not finish).
 
 Pure: the spider asks :meth:`IdentityLearner.decide` and reports with :meth:`observe`.
 """
@@ -19,6 +24,7 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -78,8 +84,10 @@ def _headline(text: str) -> str | None:
 class IdentityLearner:
     """One source's article keys in one run, and what was learned about them."""
 
-    def __init__(self, rules: UrlRules = GENERIC) -> None:
+    def __init__(self, rules: UrlRules = GENERIC, known: Collection[str] = ()) -> None:
         self.rules = rules  # the spider swaps in its profile's rules once the family is known
+        self.known = known  # URLs stored by earlier runs (canonical and aliases)
+        self._stored: tuple[UrlRules, dict[str, str]] | None = None  # key -> stored URL
         self.kinds = {"id": _Kind(), "slug": _Kind()}
         self.first: dict[str, str] = {}  # key -> first URL fetched for it
         self.seen: dict[str, str | None] = {}  # URL -> what its page looked like
@@ -92,6 +100,12 @@ class IdentityLearner:
         if found is None:
             return Verdict.FETCH, None
         kind, key = self.kinds[found[0]], found[1]
+        if key not in self.first and kind.holds is not False:
+            stored = self._stored_first(key)
+            if stored not in (None, url) and (kind.holds or self._agree(stored, url)):
+                if kind.holds is None:
+                    self.released.aliases += self._settle(kind, True).aliases
+                return Verdict.SAME, stored
         first = self.first.setdefault(key, url)
         headline = _headline(text)
         if headline and url not in self.headlines:
@@ -127,6 +141,19 @@ class IdentityLearner:
         if first is None or second is None:
             return Resolution(fetch=self._retest(kind))  # inconclusive: test the next one
         return self._settle(kind, first == second)
+
+    def _stored_first(self, key: str) -> str | None:
+        """The stored URL with ``key`` under the current rules (index built once per rules)."""
+        if not self.known:
+            return None
+        if self._stored is None or self._stored[0] is not self.rules:
+            index: dict[str, str] = {}
+            for stored in sorted(self.known):  # sorted: the same URL wins on every run
+                found = article_key(stored, self.rules)
+                if found is not None:
+                    index.setdefault(found[1], stored)
+            self._stored = (self.rules, index)
+        return self._stored[1].get(key)
 
     def _agree(self, first: str, url: str) -> bool:
         """Two URLs with one key that also share their slug or headline: one story."""

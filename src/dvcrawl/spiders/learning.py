@@ -31,7 +31,9 @@ class PortalLearning:
     def init_learning(self, profile_name: str | None) -> None:
         self.profile: Profile | None = by_name(profile_name) if profile_name else None
         self.family_checks = 0
-        self.identity = IdentityLearner(self.profile.urls if self.profile else GENERIC)
+        self.identity = IdentityLearner(
+            self.profile.urls if self.profile else GENERIC, self.state.known_articles
+        )
         self.waiting: dict[str, tuple[str, int]] = {}  # article URL -> (href, depth), deferred
         self.aliased: set[str] = set()  # article URLs not fetched: their id named a known one
         self.produced: set[str] = set()  # linked URLs whose record has been made
@@ -79,7 +81,7 @@ class PortalLearning:
         """``url`` is the article first asked for as ``first``: store it as an alias."""
         self.aliased.add(url)
         self.settle_keys({url})  # owed as linked; the page asked for as ``first`` stands for it
-        if first in self.produced:
+        if first in self.produced or self.state.is_known_article(first):
             self.state.remember_alias(url, first, "identity")
         else:
             self.pending_aliases.setdefault(first, []).append(url)
