@@ -10,16 +10,17 @@ from __future__ import annotations
 from functools import lru_cache
 
 from lxml import etree
-from lxml.cssselect import CSSSelector, SelectorError
+from lxml.cssselect import SelectorError
 from lxml.html import HtmlElement
 
 from dvcrawl.extract.junk import BODY_HINT, JUNK_TAGS, PAGE_HINT, TAIL_HEADINGS, hint_of
 from dvcrawl.extract.text import key
 from dvcrawl.profiles import Profile
+from dvcrawl.profiles.guard import GuardedSelector
 
 # Captions: <figcaption> and the class names portals give caption cells ("PhotoCMS_Caption",
 # "image-caption", "chu-thich", "wp-caption-text").
-_CAPTION_SEL = CSSSelector(
+_CAPTION_SEL = GuardedSelector(
     "figcaption, [class*='caption'], [class*='Caption'], [class*='chu-thich'], [class*='chuthich']"
 )
 # A section after a teaser heading this small is a list whatever its links.
@@ -36,10 +37,10 @@ _RUNNING_TEXT_CHARS = 40
 
 
 @lru_cache(maxsize=256)
-def selector(css: str) -> CSSSelector:
+def selector(css: str) -> GuardedSelector:
     """Per-source selectors from the sources file, compiled once per distinct string."""
     try:
-        return CSSSelector(css)
+        return GuardedSelector(css)
     except SelectorError as exc:
         raise ValueError(f"bad CSS selector {css!r}: {exc}") from None
 
