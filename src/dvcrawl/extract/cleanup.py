@@ -133,7 +133,6 @@ _HINTED_OR_NOT_ELEMENT = etree.XPath(
 
 def _candidates(tree: HtmlElement, body: HtmlElement | None) -> list[HtmlElement]:
     """Junk elements by tag or class/id hint; page-furniture hints only outside the body."""
-    inside = set(body.iter()) if body is not None else set()
     found = []
     for el in tree.iter(*JUNK_TAGS):
         found.append(el)
@@ -141,13 +140,23 @@ def _candidates(tree: HtmlElement, body: HtmlElement | None) -> list[HtmlElement
         if not isinstance(el.tag, str):
             found.append(el)  # comments and processing instructions
             continue
-        hint = hint_of(el)
-        if not hint:
-            continue
-        junk = BODY_HINT.search(hint) or (el not in inside and PAGE_HINT.search(hint))
+        body_junk, page_junk = _hinted(el.get("class"), el.get("id"))
+        junk = body_junk or (page_junk and not _inside(el, body))
         if junk and not _in_running_text(el):  # the costlier test only where a hint matched
             found.append(el)
     return found
+
+
+@lru_cache(maxsize=4096)
+def _hinted(cls: str | None, ident: str | None) -> tuple[bool, bool]:
+    """Do these class/id values hint at body junk, at page furniture? Pages repeat the same
+    class on many elements, so each distinct pair is read once."""
+    hint = hint_of({"class": cls, "id": ident})
+    return bool(hint and BODY_HINT.search(hint)), bool(hint and PAGE_HINT.search(hint))
+
+
+def _inside(el: HtmlElement, body: HtmlElement | None) -> bool:
+    return body is not None and (el is body or any(a is body for a in el.iterancestors()))
 
 
 def _remover(tree: HtmlElement, body: HtmlElement | None):
