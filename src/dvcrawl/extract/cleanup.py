@@ -10,16 +10,17 @@ from __future__ import annotations
 from functools import lru_cache
 
 from lxml import etree
-from lxml.cssselect import CSSSelector, SelectorError
+from lxml.cssselect import SelectorError
 from lxml.html import HtmlElement
 
 from dvcrawl.extract.junk import BODY_HINT, JUNK_TAGS, PAGE_HINT, TAIL_HEADINGS, hint_of
 from dvcrawl.extract.text import key
 from dvcrawl.profiles import Profile
+from dvcrawl.profiles.guard import GuardedSelector
 
 # Captions: <figcaption> and the class names portals give caption cells ("PhotoCMS_Caption",
 # "image-caption", "chu-thich", "wp-caption-text").
-_CAPTION_SEL = CSSSelector(
+_CAPTION_SEL = GuardedSelector(
     "figcaption, [class*='caption'], [class*='Caption'], [class*='chu-thich'], [class*='chuthich']"
 )
 # A section after a teaser heading this small is a list whatever its links.
@@ -36,10 +37,10 @@ _RUNNING_TEXT_CHARS = 40
 
 
 @lru_cache(maxsize=256)
-def selector(css: str) -> CSSSelector:
+def selector(css: str) -> GuardedSelector:
     """Per-source selectors from the sources file, compiled once per distinct string."""
     try:
-        return CSSSelector(css)
+        return GuardedSelector(css)
     except SelectorError as exc:
         raise ValueError(f"bad CSS selector {css!r}: {exc}") from None
 
@@ -132,7 +133,6 @@ _HINTED_OR_NOT_ELEMENT = etree.XPath(
 
 def _candidates(tree: HtmlElement, body: HtmlElement | None) -> list[HtmlElement]:
     """Junk elements by tag or class/id hint; page-furniture hints only outside the body."""
-    inside = set(body.iter()) if body is not None else set()
     found = []
     for el in tree.iter(*JUNK_TAGS):
         found.append(el)
@@ -140,13 +140,23 @@ def _candidates(tree: HtmlElement, body: HtmlElement | None) -> list[HtmlElement
         if not isinstance(el.tag, str):
             found.append(el)  # comments and processing instructions
             continue
-        hint = hint_of(el)
-        if not hint:
-            continue
-        junk = BODY_HINT.search(hint) or (el not in inside and PAGE_HINT.search(hint))
+        body_junk, page_junk = _hinted(el.get("class"), el.get("id"))
+        junk = body_junk or (page_junk and not _inside(el, body))
         if junk and not _in_running_text(el):  # the costlier test only where a hint matched
             found.append(el)
     return found
+
+
+@lru_cache(maxsize=4096)
+def _hinted(cls: str | None, ident: str | None) -> tuple[bool, bool]:
+    """Do these class/id values hint at body junk, at page furniture? Pages repeat the same
+    class on many elements, so each distinct pair is read once."""
+    hint = hint_of({"class": cls, "id": ident})
+    return bool(hint and BODY_HINT.search(hint)), bool(hint and PAGE_HINT.search(hint))
+
+
+def _inside(el: HtmlElement, body: HtmlElement | None) -> bool:
+    return body is not None and (el is body or any(a is body for a in el.iterancestors()))
 
 
 def _remover(tree: HtmlElement, body: HtmlElement | None):

@@ -33,6 +33,10 @@ _ISO = re.compile(
     r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?"
     r"\s*(Z|[+-]\d{2}:?\d{2})?)?"
 )
+# Both date forms hold at least six digits (day, month, four-digit year); folding neither
+# makes nor removes a digit, so a text with fewer has no date (and is never folded).
+_NOT_DIGIT = re.compile(r"\D+")
+_DATE_DIGITS = 6
 # How far (characters) a time may sit from its date in a date line.
 _TIME_REACH = 24
 
@@ -79,6 +83,8 @@ def _time_near(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 def parse_vn(text: str, pos: int = 0) -> Found | None:
     """The first Vietnamese date in ``text`` (from ``pos``) with its time if printed next to it."""
+    if len(_NOT_DIGIT.sub("", text)) < _DATE_DIGITS:
+        return None  # most lines of a page: no date to look for
     # The wordy form is matched on folded text: same length as NFC Vietnamese, so offsets hold.
     for pattern, subject in ((_DMY, text), (_WORDY, fold(text))):
         m = pattern.search(subject, pos)

@@ -9,8 +9,9 @@ finds the main content.
 from __future__ import annotations
 
 from lxml import etree
-from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
+
+from dvcrawl.profiles.guard import GuardedSelector
 
 # Elements that start a new line of text.
 _BLOCK = frozenset(
@@ -53,7 +54,7 @@ _BLOCK = frozenset(
 
 # The lead paragraph ("sapo") that news themes print between the title and the body container:
 # class names "sapo", "detail-sapo", "lead", "summary", "description", "tom-tat".
-_LEAD = CSSSelector(
+_LEAD = GuardedSelector(
     "[class*='sapo'], [class*='lead'], [class*='summary'], [class*='description'],"
     " [class*='tomtat'], [class*='tom-tat'], [class*='chapeau']"
 )

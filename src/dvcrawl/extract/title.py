@@ -15,6 +15,7 @@ from lxml.html import HtmlElement
 from dvcrawl.extract.junk import BODY_HINT, PAGE_HINT, hint_of
 from dvcrawl.extract.text import clean_line, key
 from dvcrawl.profiles import Profile
+from dvcrawl.profiles.guard import GuardedSelector
 from dvcrawl.textnorm import fold
 
 # " - Cổng TTĐT tỉnh Hà Nam", " | Báo Hà Tĩnh", " – Tạp chí Dân vận": a separator then a portal
@@ -57,7 +58,7 @@ _SITE_HEADING = re.compile(
 )
 _H1 = CSSSelector("h1")
 # Where a title taken from metadata is printed on the page (for the date next to it).
-_PRINTED = CSSSelector(
+_PRINTED = GuardedSelector(
     "h1, h2, h3, h4, [class*='title'], [class*='Title'], [class*='tieu-de'], [class*='tieude'],"
     " [class*='Head'], [class*='headline']"
 )

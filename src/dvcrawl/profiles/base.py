@@ -10,15 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
+from dvcrawl.profiles.guard import GuardedSelector
 from dvcrawl.profiles.urlrules import GENERIC, UrlRules
 
 
-def compile_all(selectors: tuple[str, ...]) -> tuple[CSSSelector, ...]:
-    """Compile CSS selectors once (module load), so extraction never re-parses them."""
-    return tuple(CSSSelector(s) for s in selectors)
+def compile_all(selectors: tuple[str, ...]) -> tuple[GuardedSelector, ...]:
+    """Compile CSS selectors once (module load), so extraction never re-parses them; guarded,
+    so a selector naming a class the page lacks is not run over the page."""
+    return tuple(GuardedSelector(s) for s in selectors)
 
 
 @dataclass(frozen=True)

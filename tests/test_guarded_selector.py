@@ -1,0 +1,52 @@
+"""GuardedSelector must select exactly what lxml's CSSSelector selects, only faster."""
+
+from __future__ import annotations
+
+import lxml.html
+import pytest
+from lxml.cssselect import CSSSelector
+
+from dvcrawl.extract.cleanup import selector
+from dvcrawl.profiles.guard import GuardedSelector
+
+PAGE = """<html lang="vi"><head><title>T</title>
+<meta property="og:type" content="article"></head><body>
+<div id="main" class="wrap Post-Detail"><h1 class="title">Tiêu đề</h1>
+<div class="detail-content  body"><p class="sapo">Sapo</p><figure><figcaption>Ảnh</figcaption>
+</figure><span class="PhotoCMS_Caption">Chú thích</span><div class="tags">x</div></div></div>
+<div class="related-news"><h3 class="title">Tin khác</h3></div>
+<div class="tin&#160;moi">nbsp</div></body></html>"""
+
+SELECTORS = [
+    ".title",
+    ".detail-content",
+    ".detail-content .tags",
+    ".post-detail",  # class names are case-sensitive
+    ".Post-Detail h1",
+    "#main",
+    "#missing .title",
+    "[id^='ma']",
+    "[class*='caption'], [class*='Caption'], figcaption",
+    "h1, h2, h3, [class*='title'], [class*='Head']",
+    "div:not(.tags)",
+    ".related-news > h3.title",
+    "meta[property='og:type'][content='article']",
+    ".tin",
+    "[class*='sapo'], [class*='lead']",
+]
+
+
+@pytest.mark.parametrize("css", SELECTORS)
+def test_same_elements_as_lxml(css: str) -> None:
+    tree = lxml.html.document_fromstring(PAGE)
+    expected = CSSSelector(css)(tree)
+    assert GuardedSelector(css)(tree) == expected
+    # Once more after pruning: the page's first look must not hide what is left.
+    for el in CSSSelector(".tags")(tree):
+        el.drop_tree()
+    assert selector(css)(tree) == CSSSelector(css)(tree)
+
+
+def test_bad_selector_is_a_value_error() -> None:
+    with pytest.raises(ValueError, match="bad CSS selector"):
+        selector("div[")
