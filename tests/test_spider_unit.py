@@ -224,3 +224,21 @@ def test_a_redirect_between_urls_with_one_id_teaches_identity(make_spider):
     (follow,) = requests_of(spider.parse_article(response))
     assert follow.url == SITE + target
     assert spider.identity.kinds["id"].holds is True
+
+
+def test_an_owed_article_stored_under_another_section_path_is_an_alias(make_spider, sqlite_url):
+    """A killed run stored a story under one section path and still owed it under another:
+    the next run asks the identity learner first, as for a linked article, and fetches nothing."""
+    from dvcrawl.storage.frontier import ARTICLE, Owed, add_owed
+
+    slug = "nang-cao-chat-luong-tham-muu-cong-tac-dan-van-o-co-so"
+    stored, owed = f"{SITE}/Home/Tin-tuc/1027/{slug}", f"{SITE}/Home/Dan-van/1027/{slug}"
+    other = f"{SITE}/Home/Dan-van/1028/mot-cau-chuyen-khac-cua-xa-vung-cao"
+    db = open_database(sqlite_url)
+    with db.session() as session:
+        add_owed(session, "cong", [Owed(u, u, SITE + "/", ARTICLE) for u in (owed, other)])
+    spider = make_spider()
+    spider.state.known_articles.add(stored)  # stored by the killed run
+    asked = [r.url for r in spider.owed_requests()]
+    assert asked == [other]
+    assert owed in spider.aliased
