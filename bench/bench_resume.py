@@ -26,9 +26,9 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from dvcrawl.sampleportals import SampleNetwork
+from dvcrawl.sampleportals.scoring import score_crawl
 from dvcrawl.storage.db import Database
 from dvcrawl.storage.models import Article, CrawlRun
-from dvcrawl.urls import canonicalize
 
 
 def crawl(sources: Path, db_url: str, kill_at: int | None = None, sig: int = 0) -> bool:
@@ -59,16 +59,25 @@ def stored_urls(db: Database) -> list[str]:
         return list(session.scalars(select(Article.url)))
 
 
-def article_fetches(net: SampleNetwork, expected: set[str]) -> tuple[Counter, Counter]:
-    """(article pages, all pages) fetched per source since the log was last cleared."""
+def article_fetches(net: SampleNetwork) -> tuple[Counter, Counter]:
+    """(article pages, all pages) fetched per source since the log was last cleared; an article
+    page is one under any of its paths (a varied seed serves one story under several)."""
     articles, pages = Counter(), Counter()
     for r in net.requests:
         if r.path == "/robots.txt":
             continue
         pages[r.site_id] += 1
-        if canonicalize(net.base_url(r.site_id) + r.path) in expected:
+        if net.page_kind(net.base_url(r.site_id) + r.path) == "article":
             articles[r.site_id] += 1
     return articles, pages
+
+
+def stored_rows(db: Database) -> list[dict]:
+    """The stored articles as score_crawl reads them (url, duplicate_of)."""
+    with db.session() as session:
+        pairs = session.execute(select(Article.id, Article.url, Article.duplicate_of_id)).all()
+    url_of = {i: url for i, url, _ in pairs}
+    return [{"url": url, "duplicate_of": url_of.get(dup)} for _, url, dup in pairs]
 
 
 def kill_and_resume(net, sources: Path, db_url: str, args) -> None:
@@ -90,43 +99,45 @@ def kill_and_resume(net, sources: Path, db_url: str, args) -> None:
         crawl(sources, db_url)
         if len(stored_urls(db)) >= len(net.expected_articles()):
             break
-    expected = {canonicalize(a.url) for a in net.expected_articles()}
-    urls = stored_urls(db)
+    score = score_crawl(net, stored_rows(db))
     with db.session() as session:
         running = session.scalar(
             select(func.count()).select_from(CrawlRun).where(CrawlRun.status == "running")
         )
     print(f"\nkills that hit a running crawl: {landed} of {args.kills}")
     print(f"reruns to finish: {reruns}; total time {time.monotonic() - started:.0f} s")
-    print(f"articles expected: {len(expected)}, stored: {len(urls)}")
-    print(f"missing: {len(expected - set(urls))} (target 0)")
-    print(f"stored twice or unexpected: {len(urls) - len(set(urls) & expected)} (target 0)")
+    print(f"articles expected: {score.expected}, stored: {score.found}")
+    print(f"missing: {len(score.missing)} (target 0)")
+    print(
+        f"stored twice: {len(score.stored_twice)}, not an article: {len(score.unknown)} (target 0)"
+    )
     print(f"runs left 'running' by the kills: {running}")
     db.dispose()
 
 
 def incremental(net, sources: Path, db_url: str, new: int) -> None:
-    expected = {canonicalize(a.url) for a in net.expected_articles()}
     net.clear_requests()
     crawl(sources, db_url)
-    articles, pages = article_fetches(net, expected)
+    articles, pages = article_fetches(net)
     print("\nunchanged recrawl, per source: article pages / all pages (targets 0 / <= 12)")
     for sid in net.sites:
         print(f"  {sid:<10} {articles[sid]:3d} / {pages[sid]:3d}")
     for sid in net.sites:
         for _ in range(new):
             net.publish(sid)
-    expected = {canonicalize(a.url) for a in net.expected_articles()}
     net.clear_requests()
     crawl(sources, db_url)
-    articles, pages = article_fetches(net, expected)
+    articles, pages = article_fetches(net)
     print(f"\nepoch with k={new} new articles per source: article pages (target <= {new + 1})")
     for sid in net.sites:
         print(f"  {sid:<10} {articles[sid]:3d}  (all pages {pages[sid]})")
     db = Database(db_url)
-    missing = expected - set(stored_urls(db))
+    score = score_crawl(net, stored_rows(db))
     db.dispose()
-    print(f"new articles missing after the epoch: {len(missing)}")
+    print(
+        f"articles missing after the epoch: {len(score.missing)}, stored twice: "
+        f"{len(score.stored_twice)}"
+    )
 
 
 def _quiet(*_args) -> None:

@@ -1,5 +1,6 @@
 """Kill a crawl at a random moment (SIGKILL, then SIGTERM), run it again: every article of the
-sample portals is stored exactly once, none lost to a listing that answers 304."""
+sample portals is stored exactly once, none lost to a listing that answers 304, and no run is
+left "running"."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 
 from sqlalchemy import func, select
 
 from dvcrawl.storage.db import Database
-from dvcrawl.storage.models import Article
+from dvcrawl.storage.models import Article, CrawlRun
 from test_crawl import FAST, crawl, expected_by_url, export
 
 
@@ -62,3 +64,9 @@ def test_killed_crawls_resume_and_store_every_article_once(
     missing = sorted(expected.keys() - set(urls))
     assert not missing, f"seed {seed}: {len(missing)} lost, e.g. {missing[:3]}"
     assert set(urls) <= expected.keys()
+    db = Database(db_url)
+    with db.session() as session:
+        statuses = Counter(session.scalars(select(CrawlRun.status)))
+    db.dispose()
+    # the two killed runs' processes are gone: the rerun closed their rows at once
+    assert statuses["running"] == 0 and statuses["interrupted"] >= 1, statuses

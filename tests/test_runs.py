@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
@@ -11,6 +13,7 @@ from dvcrawl.storage.db import Database
 from dvcrawl.storage.models import CrawlRun, utcnow
 from dvcrawl.storage.runs import (
     HEARTBEAT_AT,
+    OWNER,
     SCHEDULED,
     STALE_AFTER,
     WORKER,
@@ -112,3 +115,45 @@ def test_closing_writes_the_result_and_the_streak_counts_failures(db):
         assert run.status == "failed" and run.finished_at is not None
         assert "no start URL could be fetched" in run.reason
         assert failure_streak(s, "a") == 2
+
+
+def test_a_row_whose_process_is_gone_is_closed_by_the_next_run_at_once(db, db_url):
+    """`kill -9` then a rerun: the killed crawl's row was stamped a moment ago, but the process
+    that opened it no longer exists on this machine, so the rerun closes it without waiting."""
+    opener = "from dvcrawl.storage.db import Database; from dvcrawl.storage.runs import open_run; "
+    opener += f"print(open_run(Database({db_url!r}), 'a'))"
+    out = subprocess.run([sys.executable, "-c", opener], capture_output=True, text=True, check=True)
+    dead = int(out.stdout.strip())
+    alive = open_run(db, "b")  # opened by this very process, which lives on
+    assert close_stale_runs(db, "b") == 0
+    fresh = open_run(db, "a")
+    assert (_status(db, dead), _status(db, alive), _status(db, fresh)) == (
+        "interrupted",
+        "running",
+        "running",
+    )
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"start": "1"}, {"boot": "an-earlier-boot"}],
+    ids=["pid reused by a later process", "opened before the machine booted"],
+)
+def test_a_reused_pid_or_an_earlier_boot_is_a_dead_owner(db, change):
+    dead = open_run(db, "a")
+    with db.session() as s:
+        run = s.get(CrawlRun, dead)
+        run.stats = {**run.stats, OWNER: {**run.stats[OWNER], **change}}
+    assert close_stale_runs(db) == 1 and _status(db, dead) == "interrupted"
+
+
+def test_another_machines_row_waits_for_its_heartbeat(db):
+    """A process on another host cannot be asked: its row stays until its stamps go stale."""
+    remote = open_run(db, "a")
+    with db.session() as s:
+        run = s.get(CrawlRun, remote)
+        owner = {**run.stats[OWNER], "host": "another-host", "pid": 999_999_999}
+        run.stats = {**run.stats, OWNER: owner}
+    assert close_stale_runs(db) == 0 and _status(db, remote) == "running"
+    _age(db, remote, STALE_AFTER + 5)
+    assert close_stale_runs(db) == 1

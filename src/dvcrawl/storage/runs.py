@@ -7,7 +7,9 @@ the failure streak that drives back-off and the "failing" alarm (health.py).
 A running crawl stamps its row every ``HEARTBEAT`` seconds (``stats["heartbeat_at"]``). A row
 left "running" by a process that died stops being stamped; once it is ``STALE_AFTER`` old it
 is closed as ``interrupted`` by whoever meets it next: the next run of that source, or a
-scheduler starting.
+scheduler starting. On the machine that ran it, a row whose opening process is gone (proclife.py)
+is closed at once, without waiting for the stamps to go stale: a ``kill -9`` then a rerun
+leaves no row "running".
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Protocol
 
 from sqlalchemy import func, select
 
+from dvcrawl import proclife
 from dvcrawl.storage.db import Database
 from dvcrawl.storage.models import Article, CrawlRun, utcnow
 
@@ -59,6 +62,7 @@ EXCEPTION_KEY = "downloader/exception_type_count/"
 SCHEDULED = "scheduled_by"
 WORKER = "worker"
 HEARTBEAT_AT = "heartbeat_at"
+OWNER = "owner"  # the process that opened the row (proclife.this_process)
 # A crawl stamps its row every HEARTBEAT seconds; four missed stamps is a dead process, not a
 # busy one (a page callback never blocks the reactor that long).
 HEARTBEAT = 15.0
@@ -146,7 +150,7 @@ def open_run(
             run = CrawlRun(source_id=source_id)
             session.add(run)
         run.status, run.started_at = RunStatus.RUNNING, utcnow()
-        run.stats = _stamp(run.stats, **marks)
+        run.stats = _stamp(run.stats, **{OWNER: proclife.this_process(), **marks})
         session.flush()
         return run.id
 
@@ -218,7 +222,8 @@ def close_stale_runs(
 ) -> int:
     """Close as interrupted the running rows (of one source, or all) whose crawl died.
 
-    A row is stale when it has not been stamped for STALE_AFTER seconds. ``held_lock``: the
+    A row is stale when it has not been stamped for STALE_AFTER seconds, or when the process
+    that opened it ran on this machine and is gone (proclife.is_dead). ``held_lock``: the
     caller holds this source's crawl lock, so a worker's row of it is dead whatever its stamp
     says (workers crawl a source only under that lock). ``scheduler_lock``: the caller has just
     become the one scheduler, so rows another scheduler ran in its own children are dead too
@@ -235,7 +240,8 @@ def close_stale_runs(
             orphan = (held_lock and WORKER in stats) or (
                 scheduler_lock and SCHEDULED in stats and WORKER not in stats
             )
-            if orphan or _last_sign_of_life(run) < cutoff:
+            dead = proclife.is_dead(stats.get(OWNER))
+            if orphan or dead or _last_sign_of_life(run) < cutoff:
                 run.status, run.reason = RunStatus.INTERRUPTED, INTERRUPTED_REASON
                 run.finished_at = utcnow()
                 closed += 1
