@@ -228,3 +228,20 @@ def test_families_fire_on_evidence_only(html, url, family):
 )  # fmt: skip
 def test_the_sites_own_name_is_stripped_from_titles(raw, url, clean):
     assert strip_suffix(raw, "", host_label(url)) == clean
+
+
+def test_a_dated_list_of_other_stories_inside_the_body_goes():
+    # CafeF prints "19-07-2026" glued to each related headline, between the sapo and the story.
+    heads = [
+        "Nhóm quỹ ngoại không còn là cổ đông lớn tại một công ty bán lẻ",
+        "Chủ tịch tập đoàn đề xuất lập đội hình doanh nghiệp công nghệ đầu tàu",
+        "Cập nhật báo cáo tài chính quý 2 chiều ngày 16/7 của nhiều doanh nghiệp",
+    ]
+    items = "".join(
+        f"<li><span>{18 - i:02d}-07-2026</span><a href='/tin-{i}.chn'>{h}</a></li>"
+        for i, h in enumerate(heads)
+    )
+    body = f"<ul class='box'>{items}</ul><p>{PARA * 3}</p><p>{PARA * 2}Một là, tiếp tục tuyên truyền.</p>"
+    art = extract_article(_page(body=body), "http://x.vn/a")
+    assert art.text.startswith(PARA.strip()[:40]) and "Một là, tiếp tục tuyên truyền." in art.text
+    assert not any(h in art.text for h in heads)

@@ -109,14 +109,24 @@ def clean_lines(
 # A run of at least this many lines that are each a headline link is a list of other stories.
 _LINK_RUN = 3
 _BULLET = re.compile(r"^[-•*·]\s*")
+# The date a dated teaser list prints before each headline, glued to it or not:
+# "19-07-2026Nhóm quỹ ngoại ...", "(19/07) ...", "10:30 19/7/2026 - ...".
+_DATE_STAMP = re.compile(
+    r"^\(?(?:\d{1,2}[:h]\d{2}\s*,?\s*)?\d{1,2}[-/.]\d{1,2}(?:[-/.]\d{2,4})?\)?\s*[-–|:]?\s*"
+)
+
+
+def _headline_key(line: str) -> str:
+    """The key of a list item's headline: without its bullet and a date printed before it."""
+    return key(_DATE_STAMP.sub("", _BULLET.sub("", line), count=1))
 
 
 def drop_link_lists(
     lines: list[str], headlines: set[str], removed: list[tuple[str, str]]
 ) -> list[str]:
     """``lines`` without runs of other stories' headlines ("- Giao dịch ... tháng 2/2026" three
-    times or more in a row): prose is never a run of whole link texts."""
-    linked = [key(_BULLET.sub("", x)) in headlines for x in lines]
+    times or more in a row, dated or not): prose is never a run of whole link texts."""
+    linked = [key(_BULLET.sub("", x)) in headlines or _headline_key(x) in headlines for x in lines]
     out: list[str] = []
     i = 0
     while i < len(lines):
