@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from dvcrawl import provinces
 from dvcrawl.errors import ConfigError
 from dvcrawl.feeds import build_feeds
+from dvcrawl.feeds.query import TOPIC_DEPTH
 from dvcrawl.relevance import score_article
 from dvcrawl.sources import parse_sources
 from dvcrawl.topics import load_topics, parse_topics, topic_by_slug
@@ -71,6 +72,27 @@ def test_topic_feeds_and_categories(db, tmp_path):
     ]
     urls = {o.get("xmlUrl") for o in xml(out / "feeds.opml").iter("outline")}
     assert {f"http://localhost:8000/feeds/topic-{t.slug}.rss" for t in load_topics()} <= urls
+
+
+def test_a_topic_keeps_its_articles_below_a_busy_sources_newest(db, tmp_path):
+    """A topic article older than its source's newest N stays in the topic feed (down to
+    TOPIC_DEPTH x N rows of the source): subscribers of a rare topic do not lose it to the
+    source's other news. Deeper than that, the walk stops (bounded cost)."""
+    limit = 3
+    kept = _scored(db, "bentre", 1, KHEO)
+    other = "Ban Dân vận Tỉnh ủy kiểm tra công tác dân vận tại xã"
+    for hour in range(2, 2 + 2 * limit):
+        _scored(db, "bentre", hour, f"{other} số {hour}")
+    newer = _scored(db, "hatinh", 50, KHEO)
+    out = tmp_path / "feeds"
+    build_feeds(db, out, limit=limit)
+    assert kept.url not in rss_links(out / "source-bentre.rss")  # below the source's newest 3
+    assert rss_links(out / "topic-dan-van-kheo.rss") == [newer.url, kept.url]
+
+    for hour in range(100, 100 + TOPIC_DEPTH * limit):
+        _scored(db, "bentre", hour, f"{other} đợt {hour}")
+    build_feeds(db, out, limit=limit)
+    assert rss_links(out / "topic-dan-van-kheo.rss") == [newer.url]
 
 
 def test_feeds_topic_builds_only_that_topic(db, tmp_path, run_cli, sqlite_url):

@@ -29,6 +29,7 @@ from dvcrawl.feeds.query import (
     list_sources,
     merge_newest,
     newest_for_source,
+    newest_in_topics,
 )
 from dvcrawl.feeds.render import atom_bytes, rss_bytes
 from dvcrawl.feeds.titles import all_texts, province_texts, source_texts, topic_texts
@@ -84,14 +85,23 @@ def feeds_base_url(base_url: str | None) -> str:
     return value + "/" if value.endswith("/feeds") else value + "/feeds/"
 
 
-def _read(db: Database, mode: str, limit: int):
-    """Sources, each source's newest articles, and the copies of every listed article."""
+def _read(db: Database, mode: str, limit: int, topics: tuple[Topic, ...]):
+    """Sources, each source's newest articles, each source's newest per topic (slug), and the
+    copies of every listed article."""
     with db.session() as session:
         sources = list_sources(session)
         newest = {s.id: _web_only(newest_for_source(session, s.id, mode, limit)) for s in sources}
+        topical = {
+            s.id: {
+                slug: _web_only(articles)
+                for slug, articles in newest_in_topics(session, s.id, mode, limit, topics).items()
+            }
+            for s in sources
+        }
         ids = [a.id for articles in newest.values() for a in articles]
+        ids += [a.id for by_slug in topical.values() for rows in by_slug.values() for a in rows]
         copies = also_published(session, ids)
-    return sources, newest, copies
+    return sources, newest, topical, copies
 
 
 def _web_only(articles: list[FeedArticle]) -> list[FeedArticle]:
@@ -141,15 +151,21 @@ def _province_specs(
     return specs
 
 
-def _topic_spec(topic: Topic, newest: dict, limit: int, mode: str, home: str):
-    """The feed of one topic: its articles among every source's newest."""
-    lists = [[a for a in articles if topic.matches(a.terms)] for articles in newest.values()]
+def _topic_spec(topic: Topic, topical: dict, limit: int, mode: str, home: str):
+    """The feed of one topic: the newest of every source's newest in that topic."""
+    lists = [by_slug[topic.slug] for by_slug in topical.values()]
     spec = FeedSpec(f"topic-{topic.slug}", "topic", *topic_texts(topic.name, mode), home)
     return spec, merge_newest(lists, limit)
 
 
 def _specs(
-    sources: list[SourceInfo], places: dict, newest: dict, limit: int, mode: str, home: str
+    sources: list[SourceInfo],
+    places: dict,
+    newest: dict,
+    topical: dict,
+    limit: int,
+    mode: str,
+    home: str,
 ) -> list[tuple[FeedSpec, list[FeedArticle]]]:
     """Every logical feed with its articles: site-wide, per source, province and topic."""
     specs = [(FeedSpec("all", "all", *all_texts(mode), home), merge_newest(newest.values(), limit))]
@@ -159,7 +175,7 @@ def _specs(
         spec = FeedSpec(name, "source", title, description, source.home or home)
         specs.append((spec, newest[source.id]))
     specs += _province_specs(sources, places, newest, limit, mode, home)
-    specs += [_topic_spec(t, newest, limit, mode, home) for t in load_topics()]
+    specs += [_topic_spec(t, topical, limit, mode, home) for t in load_topics()]
     return specs
 
 
@@ -256,7 +272,8 @@ def build_feeds(
     only = topic_by_slug(topic) if topic else None
     base = feeds_base_url(opts.base_url)
     out_dir = _prepare_dir(Path(out_dir))
-    sources, newest, copies = _read(db, opts.mode, opts.limit)
+    topics = (only,) if only else load_topics()
+    sources, newest, topical, copies = _read(db, opts.mode, opts.limit, topics)
     by_id = {s.id: s for s in sources}
     places = {s.id: _place(s) for s in sources}
     render_opts = {
@@ -266,9 +283,9 @@ def build_feeds(
         "allow_empty": allow_empty,
     }
     if only:
-        plan = [_topic_spec(only, newest, opts.limit, opts.mode, base)]
+        plan = [_topic_spec(only, topical, opts.limit, opts.mode, base)]
     else:
-        plan = _specs(sources, places, newest, opts.limit, opts.mode, base)
+        plan = _specs(sources, places, newest, topical, opts.limit, opts.mode, base)
     result = FeedBuildResult()
     changed: list[str] = []
     for spec, articles in plan:
