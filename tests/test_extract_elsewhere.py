@@ -61,3 +61,13 @@ def test_labelled_links_to_other_stories_between_paragraphs_are_dropped():
     art = extract_article(_page("en", EN, "Budget vote", extra), "https://example.com/budget")
     assert "Related:" not in art.text and "potholes" not in art.text
     assert art.text.count(EN.strip()) >= 9
+
+
+def test_a_line_that_is_only_a_link_to_another_story_of_the_site_is_dropped():
+    teaser = "<p><strong><a href='/2024/roads-closed'>ROADS CLOSED FOR THE WINTER REPAIRS</a></strong></p>"
+    out = "<p><a href='https://shop.example.org/x'>The Complete Road Repair Manual</a></p>"
+    extra = f"{teaser}<p>{EN * 2}</p>{out}<p>{EN * 2}</p>"
+    art = extract_article(_page("en", EN, "Budget vote", extra), "https://www.example.com/budget")
+    assert "ROADS CLOSED" not in art.text
+    assert "The Complete Road Repair Manual" in art.text  # a link out belongs to the story
+    assert art.text.count(EN.strip()) >= 11

@@ -178,3 +178,25 @@ def drop_cross_links(lines: list[str], removed: list[tuple[str, str]]) -> list[s
         else:
             out.append(line)
     return out
+
+
+# A line that is a headline has a few words; shorter link lines are names of things.
+_STORY_LINK_WORDS = 4
+
+
+def drop_story_links(
+    lines: list[str], story_keys: set[str], removed: list[tuple[str, str]]
+) -> list[str]:
+    """``lines`` without a line that is wholly the text of a link to another page of the same
+    publisher: a "read this too" headline set between paragraphs, without a label. A link out
+    (a product, a cited source) and a table row stay: those belong to the story."""
+    if len(lines) < 2:
+        return lines
+    out = []
+    for line in lines:
+        own = len(line.split()) >= _STORY_LINK_WORDS and not line.startswith("|")
+        if own and key(line) in story_keys:
+            removed.append((line[:120], "link to another story of the site"))
+        else:
+            out.append(line)
+    return out

@@ -11,6 +11,7 @@ from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
 from dvcrawl.constants import MIN_BODY_CHARS
+from dvcrawl.extract.links import link_targets
 from dvcrawl.extract.text import key
 
 # Error pages, folded to key(): "Trang bạn tìm không tồn tại", "Không tìm thấy trang",
@@ -23,7 +24,6 @@ _ERROR = re.compile(
 # "Đăng nhập", "Login", "Sign in", "Vui lòng đăng nhập để xem".
 _LOGIN = re.compile(r"đăng nhập|login|sign in|mật khẩu|password")
 _PASSWORD = CSSSelector("input[type='password']")
-_ANCHORS = CSSSelector("a")
 # Error/login pages print a line or two; a long text that mentions "404" is an article.
 _SHORT_PAGE = 800
 # A listing: at least this many body lines are link texts, making up this share of the body.
@@ -34,18 +34,11 @@ _LISTING_SHARE = 0.35
 _LISTING_TEASERS = 8
 _LONG_PARAGRAPH = 400
 _CHARS_PER_TEASER = 200
-# Link texts shorter than this are menu words, not teaser headlines.
-_TEASER_CHARS = 20
 
 
 def teaser_keys(tree: HtmlElement) -> set[str]:
     """Keys of the link texts long enough to be headlines of other stories."""
-    keys = set()
-    for a in _ANCHORS(tree):
-        text = a.text_content()
-        if len(text.strip()) >= _TEASER_CHARS:
-            keys.add(key(text))
-    return keys
+    return set(link_targets(tree))
 
 
 def _starts_with_teaser(line_key: str, teasers: set[str]) -> bool:
