@@ -71,3 +71,27 @@ def test_a_line_that_is_only_a_link_to_another_story_of_the_site_is_dropped():
     assert "ROADS CLOSED" not in art.text
     assert "The Complete Road Repair Manual" in art.text  # a link out belongs to the story
     assert art.text.count(EN.strip()) >= 11
+
+
+def test_a_list_of_the_site_s_other_stories_with_their_summaries_is_dropped():
+    items = "".join(
+        f"<li><a href='/news/{n}'>Mayor opens the {n} bridge to traffic</a>"
+        f"<p>The works took {n} months longer than planned</p></li>"
+        for n in ("north", "south")
+    )
+    own = "<ul><li>Four lanes of the new ring road open in May, the council said.</li></ul>"
+    extra = f"<p>{EN * 2}</p>{own}<p>{EN * 2}</p><ul>{items}</ul>"
+    art = extract_article(_page("en", EN, "Budget vote", extra), "https://example.com/budget")
+    assert "bridge to traffic" not in art.text and "months longer" not in art.text
+    assert "Four lanes of the new ring road" in art.text  # a list item of the story stays
+
+
+def test_social_prompts_agency_credits_and_comment_notes_after_the_story_are_dropped():
+    extra = (
+        "<p>Follow The Daily Herald opinion section on Facebook and Twitter.</p>"
+        "<p>Reach the reporter on Twitter at https://twitter.com/example</p>"
+        "<p>SOURCE: News agencies</p>"
+        "<p>Note: we are moderating all comments submitted to deal with spam.</p>"
+    )
+    art = extract_article(_page("en", EN, "Budget vote", extra), "https://example.com/budget")
+    assert art.text.rstrip().endswith(EN.strip())

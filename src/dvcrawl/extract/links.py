@@ -4,7 +4,7 @@ a source, a reference the story cites)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable
 from urllib.parse import urljoin, urlsplit
 
 from lxml.cssselect import CSSSelector
@@ -38,10 +38,10 @@ def _publisher(url: str) -> str:
     return ".".join(labels[-keep:])
 
 
-def own_story_keys(targets: dict[str, list[str]], url: str, wanted: Iterable[str]) -> set[str]:
-    """The keys among ``wanted`` that are link texts whose every link leads to another page of
-    the publisher of ``url`` (only the body's lines are asked about: resolving every link of
-    a page would cost more than the rest of the rule)."""
+def own_story(targets: dict[str, list[str]], url: str) -> Callable[[str], bool]:
+    """Whether a link text (a key of ``targets``) leads, by every link bearing it, to another
+    page of the publisher of ``url``. Asked only about the texts the body's lines name:
+    resolving every link of a page would cost more than the rules that ask."""
     here, page = _publisher(url), url.split("#")[0]
 
     def own(href: str) -> bool:
@@ -49,6 +49,6 @@ def own_story_keys(targets: dict[str, list[str]], url: str, wanted: Iterable[str
             target = urljoin(url, href.strip())
         except ValueError:  # a malformed href (bad IPv6 literal) is nobody's page
             return False
-        return target.split("#")[0] != page and bool(here) and _publisher(target) == here
+        return target.split("#")[0] != page and _publisher(target) == here
 
-    return {k for k in wanted if k in targets and all(own(h) for h in targets[k])}
+    return lambda text_key: bool(here) and all(own(h) for h in targets.get(text_key, ()))
