@@ -61,3 +61,37 @@ def test_labelled_links_to_other_stories_between_paragraphs_are_dropped():
     art = extract_article(_page("en", EN, "Budget vote", extra), "https://example.com/budget")
     assert "Related:" not in art.text and "potholes" not in art.text
     assert art.text.count(EN.strip()) >= 9
+
+
+def test_a_line_that_is_only_a_link_to_another_story_of_the_site_is_dropped():
+    teaser = "<p><strong><a href='/2024/roads-closed'>ROADS CLOSED FOR THE WINTER REPAIRS</a></strong></p>"
+    out = "<p><a href='https://shop.example.org/x'>The Complete Road Repair Manual</a></p>"
+    extra = f"{teaser}<p>{EN * 2}</p>{out}<p>{EN * 2}</p>"
+    art = extract_article(_page("en", EN, "Budget vote", extra), "https://www.example.com/budget")
+    assert "ROADS CLOSED" not in art.text
+    assert "The Complete Road Repair Manual" in art.text  # a link out belongs to the story
+    assert art.text.count(EN.strip()) >= 11
+
+
+def test_a_list_of_the_site_s_other_stories_with_their_summaries_is_dropped():
+    items = "".join(
+        f"<li><a href='/news/{n}'>Mayor opens the {n} bridge to traffic</a>"
+        f"<p>The works took {n} months longer than planned</p></li>"
+        for n in ("north", "south")
+    )
+    own = "<ul><li>Four lanes of the new ring road open in May, the council said.</li></ul>"
+    extra = f"<p>{EN * 2}</p>{own}<p>{EN * 2}</p><ul>{items}</ul>"
+    art = extract_article(_page("en", EN, "Budget vote", extra), "https://example.com/budget")
+    assert "bridge to traffic" not in art.text and "months longer" not in art.text
+    assert "Four lanes of the new ring road" in art.text  # a list item of the story stays
+
+
+def test_social_prompts_agency_credits_and_comment_notes_after_the_story_are_dropped():
+    extra = (
+        "<p>Follow The Daily Herald opinion section on Facebook and Twitter.</p>"
+        "<p>Reach the reporter on Twitter at https://twitter.com/example</p>"
+        "<p>SOURCE: News agencies</p>"
+        "<p>Note: we are moderating all comments submitted to deal with spam.</p>"
+    )
+    art = extract_article(_page("en", EN, "Budget vote", extra), "https://example.com/budget")
+    assert art.text.rstrip().endswith(EN.strip())

@@ -31,9 +31,11 @@ from dvcrawl.extract.lines import (
     drop_closing_lines,
     drop_cross_links,
     drop_link_lists,
+    drop_story_links,
 )
+from dvcrawl.extract.links import link_targets, own_story
 from dvcrawl.extract.people import as_printed, pick_author
-from dvcrawl.extract.reject import reject_reason, teaser_keys
+from dvcrawl.extract.reject import reject_reason
 from dvcrawl.extract.text import (
     clean_line,
     decode_html,
@@ -234,10 +236,12 @@ def _extract_tree(
     body = choose_body(tree, base, family, selectors, removed, lead_of, widen=day_first)
     decisions["body"] = body.how
     cleaned = clean_lines(body.lines, title, caps, removed, dedupe=day_first)
-    scope = body.scope if body.scope is not None else tree
-    art.reject_reason = reject_reason(tree, scope, title, cleaned)
-    cleaned = drop_link_lists(cleaned, teaser_keys(tree), removed)  # after: listings need them
+    targets = link_targets(tree)
+    teasers = targets if body.scope is None or body.scope is tree else link_targets(body.scope)
+    art.reject_reason = reject_reason(tree, teasers, title, cleaned)
+    cleaned = drop_link_lists(cleaned, targets, removed)  # after: listings need them
     if not day_first:  # Vietnamese pages: the tail rules of clean_lines and split_tail
+        cleaned = drop_story_links(cleaned, targets, own_story(targets, url), removed)
         cleaned = drop_closing_lines(cleaned, removed)
         cleaned = drop_cross_links(cleaned, removed)
     lines, byline, art.credit = split_tail(cleaned)

@@ -8,6 +8,7 @@ teaser/comment sections that follow the article.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Collection
 
 from dvcrawl.extract.byline import LABELLED
 from dvcrawl.extract.dates import parse_vn
@@ -122,7 +123,7 @@ def _headline_key(line: str) -> str:
 
 
 def drop_link_lists(
-    lines: list[str], headlines: set[str], removed: list[tuple[str, str]]
+    lines: list[str], headlines: Collection[str], removed: list[tuple[str, str]]
 ) -> list[str]:
     """``lines`` without runs of other stories' headlines ("- Giao dịch ... tháng 2/2026" three
     times or more in a row, dated or not): prose is never a run of whole link texts."""
@@ -144,14 +145,21 @@ def drop_link_lists(
 
 # What English-language news pages print right after the story: newsletter and app prompts,
 # "follow us", share prompts, "more like this" headings, copyright and contributor lines, a
-# comment counter, a bare address or handle. Matched on the last lines only.
+# comment counter or moderation note, a bare address or handle, the agency credit. Matched on
+# the last lines only.
 _CLOSING = re.compile(
     r"\b(subscrib\w*|sign up|newsletters?|follow (?:us|him|her|them|\w+) on|click here"
     r"|share (?:it|this)|tell us what you think|you may also like|explore further|read more"
     r"|related (?:articles|stories|posts|coverage)|all rights reserved|copyright|contributed"
     r"(?: reporting| to this report)|additional reporting|reporting by|editing by|filed under"
     r"|popular on|see more photos)\b"
-    r"|^\W*\d*\s*comments?\W*$|^©|©\s*\w+\s*$|^\S+@\S+\.\w+$|^https?://\S+$|^(?:twitter\.com|@)\S+$",
+    r"|^\W*\d*\s*comments?\W*$|^©|©\s*\w+\s*$|^\S+@\S+\.\w+$|^https?://\S+$|^(?:twitter\.com|@)\S+$"
+    # "Follow The Times Opinion section on Facebook", "Follow @handle", "Follow AP's full
+    # coverage of ...", "Listen to X live", "Reach the reporters on Twitter at ...",
+    # "SOURCE: News agencies", "we are moderating all comments ... spam".
+    r"|\bfollow\b[^.]{0,60}\bon (?:facebook|twitter|instagram|youtube|linkedin)\b|^follow @\w+"
+    r"|^follow\b.{0,60}\bcoverage\b|^listen (?:to|live)\b|^(?:write to|reach)\b.{0,80}(?:@|twitter)"
+    r"|^\W*source\s*:|\bcomments?\b.{0,60}\b(?:moderat\w*|approved|spam)\b",
     re.I,
 )
 # Closing furniture is a line or two, never a paragraph of the story.
@@ -185,6 +193,51 @@ def drop_cross_links(lines: list[str], removed: list[tuple[str, str]]) -> list[s
     for line in lines:
         if len(line) <= _CROSS_LINK_CHARS and _CROSS_LINK.match(line) and ":" in line[:40]:
             removed.append((line[:120], "link to another story"))
+        else:
+            out.append(line)
+    return out
+
+
+# A line that is a headline has a few words; shorter link lines are names of things.
+_STORY_LINK_WORDS = 4
+# Where a headline may end inside a list item: after a word, or after its "?" or "!" before a
+# space. Headlines are shorter than _HEADLINE_CHARS.
+_WORD_END = re.compile(r"\b(?=\W)|(?=\s)")
+_HEADLINE_CHARS = 250
+
+
+def _story_link(line: str, headlines: Collection[str]) -> str | None:
+    """The headline (link text key) ``line`` consists of: the whole line, or the start of a
+    list item that goes on with the story's summary ("- Pats place X on IR New England's
+    roster is re-shuffling"). None for a table row or a line of another kind."""
+    if line.startswith("|"):
+        return None
+    k = key(line)
+    if k in headlines:
+        return k
+    if not _BULLET.match(line):
+        return None
+    ends = (m.start() for m in _WORD_END.finditer(k, 0, _HEADLINE_CHARS))
+    return next((k[:i] for i in ends if k[:i] in headlines), None)
+
+
+def drop_story_links(
+    lines: list[str],
+    headlines: Collection[str],
+    is_own: Callable[[str], bool],
+    removed: list[tuple[str, str]],
+) -> list[str]:
+    """``lines`` without the links to other stories of the same publisher set in the text
+    without a label: a line that is wholly such a link's text ("read this too" between
+    paragraphs), or a list item starting with one. ``is_own`` tells a headline of the site's
+    own from a link out (a product, a cited source), which belongs to the story."""
+    if len(lines) < 2:
+        return lines
+    out = []
+    for line in lines:
+        head = _story_link(line, headlines)
+        if head and len(head.split()) >= _STORY_LINK_WORDS and is_own(head):
+            removed.append((line[:120], "link to another story of the site"))
         else:
             out.append(line)
     return out

@@ -6,6 +6,7 @@ Nothing is stored from them; ``reject_reason`` tells the run's counters why.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
@@ -23,7 +24,6 @@ _ERROR = re.compile(
 # "Đăng nhập", "Login", "Sign in", "Vui lòng đăng nhập để xem".
 _LOGIN = re.compile(r"đăng nhập|login|sign in|mật khẩu|password")
 _PASSWORD = CSSSelector("input[type='password']")
-_ANCHORS = CSSSelector("a")
 # Error/login pages print a line or two; a long text that mentions "404" is an article.
 _SHORT_PAGE = 800
 # A listing: at least this many body lines are link texts, making up this share of the body.
@@ -34,26 +34,14 @@ _LISTING_SHARE = 0.35
 _LISTING_TEASERS = 8
 _LONG_PARAGRAPH = 400
 _CHARS_PER_TEASER = 200
-# Link texts shorter than this are menu words, not teaser headlines.
-_TEASER_CHARS = 20
 
 
-def teaser_keys(tree: HtmlElement) -> set[str]:
-    """Keys of the link texts long enough to be headlines of other stories."""
-    keys = set()
-    for a in _ANCHORS(tree):
-        text = a.text_content()
-        if len(text.strip()) >= _TEASER_CHARS:
-            keys.add(key(text))
-    return keys
-
-
-def _starts_with_teaser(line_key: str, teasers: set[str]) -> bool:
+def _starts_with_teaser(line_key: str, teasers: Collection[str]) -> bool:
     """A teaser item: its headline link, then perhaps its date and summary on the same line."""
     return line_key in teasers or any(line_key.startswith(t) for t in teasers)
 
 
-def _is_listing(teasers: set[str], lines: list[str], body_chars: int) -> bool:
+def _is_listing(teasers: Collection[str], lines: list[str], body_chars: int) -> bool:
     """Many headline links and little prose: the body is teasers, not one story."""
     linked = [x for x in lines if _starts_with_teaser(key(x), teasers)]
     if len(linked) >= _LISTING_LINES and sum(map(len, linked)) >= _LISTING_SHARE * body_chars:
@@ -67,12 +55,13 @@ def _is_listing(teasers: set[str], lines: list[str], body_chars: int) -> bool:
 
 
 def reject_reason(
-    original: HtmlElement, scope: HtmlElement, title: str, lines: list[str]
+    original: HtmlElement, teasers: Collection[str], title: str, lines: list[str]
 ) -> str | None:
     """Why the page is not an article, or None when it is one.
 
-    ``scope`` is where the text came from (the body container, else the pruned page): teaser
-    links are counted there, so an unpruned sidebar cannot make a short story a "listing".
+    ``teasers``: keys of the headline links (links.link_targets) where the text came from (the
+    body container, else the pruned page), so an unpruned sidebar cannot make a short story
+    a "listing".
     """
     body_chars = sum(len(x) for x in lines)
     if body_chars < _SHORT_PAGE:
@@ -81,7 +70,7 @@ def reject_reason(
             return "error-page"
         if _PASSWORD(original) and (body_chars < MIN_BODY_CHARS or _LOGIN.search(head)):
             return "login-wall"
-    if _is_listing(teaser_keys(scope), lines, body_chars):
+    if _is_listing(teasers, lines, body_chars):
         return "listing"
     if body_chars < MIN_BODY_CHARS:
         return "empty"
