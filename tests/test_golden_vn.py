@@ -41,14 +41,6 @@ KNOWN_GAPS: dict[tuple[str, str], str] = {
         "nld-sai-sot-ho-kinh-doanh-thue",
         "author",
     ): "byline printed apart; trafilatura names the site",
-    (
-        "cafef-ai-factory-fpt",
-        "last",
-    ): "trafilatura keeps the source name printed under the story (Nhịp sống thị trường)",
-    (
-        "vneconomy-thanh-khoan-thap-ky-luc",
-        "last",
-    ): "trafilatura keeps the summaries of the 'Đọc tiếp' teasers after the story",
 }
 
 

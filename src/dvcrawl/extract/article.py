@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import asdict, dataclass, field
+from functools import partial
 
 import lxml.html
 from lxml.cssselect import CSSSelector
@@ -44,6 +45,7 @@ from dvcrawl.extract.text import (
     looks_vietnamese,
 )
 from dvcrawl.extract.title import find_title, host_label
+from dvcrawl.extract.trailing import credited_elsewhere, drop_teaser_summaries
 from dvcrawl.profiles import Profile, by_name, detect
 from dvcrawl.textnorm import nfc, strip_invisible
 
@@ -244,7 +246,8 @@ def _extract_tree(
         cleaned = drop_story_links(cleaned, targets, own_story(targets, url), removed)
         cleaned = drop_closing_lines(cleaned, removed)
         cleaned = drop_cross_links(cleaned, removed)
-    lines, byline, art.credit = split_tail(cleaned)
+    cleaned = drop_teaser_summaries(tree, cleaned, removed)
+    lines, byline, art.credit = split_tail(cleaned, partial(credited_elsewhere, tree))
     if byline is None and body.box is not None and lines and lines[-1] == styled_byline(body.box):
         byline, lines = lines[-1], lines[:-1]
     site = next((el.get("content") or "" for el in _SITE_NAME(tree)), "")

@@ -7,6 +7,7 @@ Forms from the seeds: "Chu Thanh Hoài (Ban Dân vận Tỉnh ủy)", "Quốc H�
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 # "Theo: dukcqtw.dcs.vn", "Nguồn: Báo Hà Tĩnh", "(Theo TTXVN)": a republished story's credit.
 # With a colon the source may be long; without one it must look like a name or a domain
@@ -92,8 +93,18 @@ def _co_authors(author: str, lines: list[str]) -> tuple[str, list[str]]:
     return " - ".join(names), lines
 
 
-def split_tail(lines: list[str]) -> tuple[list[str], str | None, str | None]:
-    """Take the byline and credit off the end of the body: (lines, author, credit)."""
+def _never(line: str) -> bool:
+    return False
+
+
+def split_tail(
+    lines: list[str], credited: Callable[[str], bool] = _never
+) -> tuple[list[str], str | None, str | None]:
+    """Take the byline and credit off the end of the body: (lines, author, credit).
+
+    ``credited(line)`` says whether the page credits a bare name as its source elsewhere
+    ("Theo <name>"): the source printed apart under the story is then the credit.
+    """
     author = credit = None
     lines = list(lines)
     for _ in range(3):  # byline and credit come in either order, at most once each
@@ -102,6 +113,8 @@ def split_tail(lines: list[str]) -> tuple[list[str], str | None, str | None]:
         last = lines[-1]
         if credit is None and (src := credit_of(last)):
             credit, lines = src, lines[:-1]
+        elif credit is None and credited(last):
+            credit, lines = last, lines[:-1]
         elif author is None and is_byline(last):
             author, lines = _co_authors(last.strip(), lines[:-1])
         else:
