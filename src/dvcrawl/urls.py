@@ -212,6 +212,38 @@ def canonicalize(url: str, base: str | None = None) -> str | None:
     return urlunsplit((scheme, netloc, path, query, ""))
 
 
+@functools.lru_cache(maxsize=50_000)
+def _join_at_origin(origin: str, href: str) -> str:
+    return urljoin(origin, href)
+
+
+def join_link(base: str, href: str) -> str:
+    """``urljoin(base, href)``, computed once per site for links that do not depend on the path.
+
+    A root-relative (``/a``), protocol-relative (``//h/a``) or absolute link resolves the same
+    against every page of a site: only the base's scheme and host are read. Menus and sidebars
+    repeat such links on every listing page, and joining them was a tenth of a listing's cost.
+    """
+    if href.startswith("/") or href.startswith(("http://", "https://")):
+        origin = _origin(base)
+        if origin is not None:
+            return _join_at_origin(origin, href)
+    return urljoin(base, href)
+
+
+@functools.lru_cache(maxsize=1_000)
+def _origin(base: str) -> str | None:
+    """``scheme://netloc/`` of a base URL (None when it has neither)."""
+    parts = urlsplit(base)
+    return f"{parts.scheme}://{parts.netloc}/" if parts.scheme and parts.netloc else None
+
+
+@functools.lru_cache(maxsize=50_000)
+def host_of(url: str) -> str:
+    """The URL's host name, lower case ("" when it has none); asked again for every link."""
+    return urlsplit(url).hostname or ""
+
+
 def site_host(url: str) -> str | None:
     """The host that names a site: canonical host without a leading ``www.``."""
     canonical = canonicalize(url)
