@@ -89,8 +89,16 @@ def _flush(raw: bytearray, out: list[str], safe: str) -> None:
     raw.clear()
 
 
+@functools.cache
+def _already_normal(safe: str) -> re.Pattern[str]:
+    """Text that quoting leaves as it is: unreserved ASCII and ``safe``, no escape, no space."""
+    return re.compile("[A-Za-z0-9_.~" + re.escape(safe + "-") + "]*")
+
+
 def normalize_component(text: str, safe: str = _PATH_SAFE) -> str:
     """One spelling for a path or query part: see the module docstring for the rules."""
+    if _already_normal(safe).fullmatch(text):
+        return text  # most paths and parameters: no character-by-character pass
     out: list[str] = []
     raw = bytearray()
     for match in _PCT_OR_CHAR.finditer(text):
