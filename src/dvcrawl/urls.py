@@ -220,7 +220,7 @@ def canonicalize(url: str, base: str | None = None) -> str | None:
     return urlunsplit((scheme, netloc, path, query, ""))
 
 
-@functools.lru_cache(maxsize=50_000)
+@functools.lru_cache(maxsize=10_000)  # menus' links; at most ~2.5 MB in a long-lived worker
 def _join_at_origin(origin: str, href: str) -> str:
     return urljoin(origin, href)
 
@@ -246,7 +246,7 @@ def _origin(base: str) -> str | None:
     return f"{parts.scheme}://{parts.netloc}/" if parts.scheme and parts.netloc else None
 
 
-@functools.lru_cache(maxsize=50_000)
+@functools.lru_cache(maxsize=10_000)
 def host_of(url: str) -> str:
     """The URL's host name, lower case ("" when it has none); asked again for every link."""
     return urlsplit(url).hostname or ""
