@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import unicodedata
 
 import pytest
@@ -148,3 +150,13 @@ def test_band_keys_shape():
 )
 def test_credit_line(text, expected):
     assert dedupe.credit_line(text) == expected
+
+
+def test_signatures_never_import_datasketch():
+    """datasketch imports SciPy (~1 s, ~46 MB): the crawl process computes signatures without."""
+    code = (
+        "import sys; from dvcrawl import dedupe; "
+        "assert dedupe.signature(' '.join(f'w{i}' for i in range(60))) is not None; "
+        "assert 'datasketch' not in sys.modules and 'scipy' not in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

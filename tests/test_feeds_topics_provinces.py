@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -122,6 +125,21 @@ def test_old_province_names_map_to_the_34_provinces_of_2025():
     assert provinces.current("Sài Gòn Xưa") is None
     assert provinces.alias_slugs()["ben-tre"] == "vinh-long"
     assert len(set(provinces.alias_slugs().values()) | {"ha-tinh"}) <= 34
+
+
+def test_shipped_province_names_are_the_librarys_and_spare_the_crawl_loading_it():
+    """data/province_names.txt answers the sources check; it must say what the library says."""
+    shipped = provinces._shipped_names()
+    assert shipped == set(provinces._names())
+    assert all(provinces.current(name) is not None for name in shipped)
+    assert provinces.is_known("  Bến   Tre ") and provinces.is_known("Tỉnh Hà Nam")
+    assert not provinces.is_known("Sài Gòn Xưa")
+    code = (
+        "import sys; from dvcrawl.sources import parse_sources; parse_sources({'sources': [{"
+        "'id': 'bt', 'name': 'BT', 'province': 'Bến Tre', 'start_urls': ['https://a.vn/']}]},"
+        " 's.toml'); assert 'vietnamadminunits' not in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_feeds_per_current_province_and_old_urls_redirect(db, tmp_path):

@@ -40,6 +40,17 @@ def test_unicode_form_tone_placement_and_missing_diacritics_do_not_matter():
     assert score_article("Tin dia phuong", plain).score == scores.pop()
 
 
+def test_a_few_diacritics_in_a_text_typed_without_them_still_match_folded():
+    """Under 1 % non-ASCII letters the text counts as typed without diacritics; from 1 % on,
+    its unaccented words are not terms (they may be other words with the tones lost)."""
+    plain = "Uy ban Mat tran To quoc tinh Thanh Hoa hiep thuong, van dong nhan dan. " * 4
+    letters = sum(ch.isalpha() for ch in plain)
+    few = plain + "ở " * (letters // 100 - 2)
+    many = plain + "ở " * (letters // 50)
+    assert score_article("Tin", few).terms == score_article("Tin", plain).terms != []
+    assert score_article("Tin", many).terms == []
+
+
 def test_look_alike_words_are_not_dan_van():
     for text in (
         "Người dân vận chuyển nông sản ra chợ.",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import urljoin
 
 import pytest
 
@@ -10,6 +11,7 @@ from dvcrawl.urls import (
     TRACKING_PARAMS,
     accept_canonical_link,
     canonicalize,
+    join_link,
     normalize_component,
     same_site,
 )
@@ -163,3 +165,15 @@ def test_unusable_or_home_page_canonical_is_ignored(href):
 def test_canonical_form_is_a_fixed_point(variant):
     once = canonicalize(variant)
     assert once is not None and canonicalize(once) == once
+
+
+@pytest.mark.parametrize(
+    "base", ["http://h.vn/a/b/c.aspx?x=1", "https://h.vn:8080/a/", "http://h.vn", "http://h.vn/a/"]
+)
+def test_join_link_resolves_every_link_as_urljoin_does(base):
+    hrefs = [
+        "/x/../y", "/a/./b/", "//other.vn/p", "http://h.vn/a/../b", "https://x.vn", "/p?q=1#f",
+        "/p;par?", "/", "HTTP://h.vn/Z", "http:rel", "x/y", "../z", "?q", "#f", "//h.vn",
+    ]  # fmt: skip
+    for _ in range(2):  # the second round is answered from the cache
+        assert [join_link(base, h) for h in hrefs] == [urljoin(base, h) for h in hrefs]

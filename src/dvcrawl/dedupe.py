@@ -32,10 +32,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from functools import cache
-from typing import TYPE_CHECKING
 
 import numpy as np
+
+from dvcrawl import minhash
 
 # The body's words, shingles and hashes: pure Python, also run in the extraction workers.
 from dvcrawl.fingerprint import MIN_WORDS as MIN_WORDS
@@ -43,9 +43,7 @@ from dvcrawl.fingerprint import SHINGLE_WORDS as SHINGLE_WORDS
 from dvcrawl.fingerprint import Fingerprint as Fingerprint
 from dvcrawl.fingerprint import content_hash as content_hash
 from dvcrawl.fingerprint import fingerprint, normalized_words, shingles
-
-if TYPE_CHECKING:
-    from datasketch import MinHash
+from dvcrawl.minhash import Signature
 
 BANDS, ROWS = 40, 3  # LSH: candidate probability 1 - (1 - J**3)**40 (module docstring)
 NUM_PERM = BANDS * ROWS  # 120 MinHash permutations: Jaccard estimate error about +-0.045
@@ -84,45 +82,21 @@ def text_similarity(text_a: str, text_b: str) -> float:
     return jaccard(shingles(text_a), shingles(text_b))
 
 
-def signature(text: str) -> MinHash | None:
+def signature(text: str) -> Signature | None:
     """MinHash of the body's shingles, or None when the body is too short to cluster."""
     return signature_of(fingerprint(text).hashes)
 
 
-@cache
-def _permutations():
-    """The permutations of ``MinHash(num_perm=NUM_PERM, seed=_SEED)``, drawn once, not per body."""
-    from datasketch import MinHash
-
-    return MinHash(num_perm=NUM_PERM, seed=_SEED).permutations
-
-
-def _given(value: int) -> int:
-    return value  # shingles arrive hashed (dvcrawl.fingerprint: datasketch's sha1_hash32)
-
-
-def signature_of(hashes: bytes) -> MinHash | None:
+def signature_of(hashes: bytes) -> Signature | None:
     """The MinHash of a body from its shingle hashes (``Fingerprint.hashes``), or None when empty.
 
-    datasketch applies its own permutations; only the hashing of each shingle ran elsewhere.
-    Imported here, not at the top: the workers import this module's neighbours, never SciPy.
+    datasketch's affine32 signature with this module's seed, computed in numpy
+    (:mod:`dvcrawl.minhash`): neither the workers nor the crawl process import datasketch.
     """
-    if not hashes:
-        return None
-    from datasketch import MinHash
-
-    sig = MinHash(
-        num_perm=NUM_PERM,
-        seed=_SEED,
-        hashfunc=_given,
-        permutations=_permutations(),
-        scheme="affine32",
-    )
-    sig.update_batch(np.frombuffer(hashes, dtype="<u4").tolist())
-    return sig
+    return minhash.signature_of(hashes, NUM_PERM, _SEED)
 
 
-def band_keys(sig: MinHash | None) -> list[str]:
+def band_keys(sig: Signature | None) -> list[str]:
     """LSH band keys ("b03:<hex>"): two bodies sharing any key are near-duplicate candidates."""
     if sig is None:
         return []
@@ -134,7 +108,7 @@ def band_keys(sig: MinHash | None) -> list[str]:
     return keys
 
 
-def pack(sig: MinHash | None) -> bytes | None:
+def pack(sig: Signature | None) -> bytes | None:
     """A signature as bytes for the database (datasketch hash values are below 2**32)."""
     if sig is None:
         return None
@@ -149,7 +123,7 @@ def packed_similarity(packed_a: bytes | None, packed_b: bytes | None) -> float:
     return float(np.mean(values_a == np.frombuffer(packed_b, dtype=np.uint32)))
 
 
-def similarity(sig_a: MinHash | None, sig_b: MinHash | None) -> float:
+def similarity(sig_a: Signature | None, sig_b: Signature | None) -> float:
     """Estimated Jaccard similarity of two signatures (0.0 when either body is too short)."""
     if sig_a is None or sig_b is None:
         return 0.0

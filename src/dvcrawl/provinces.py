@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 
 from dvcrawl.textnorm import fold, slug
 
@@ -48,6 +49,23 @@ def current(name: str) -> Province | None:
         return None
     previous = old.short_province if fold(old.short_province) != fold(new) else None
     return Province(name=new, slug=slug(new), old_name=previous)
+
+
+def is_known(name: str) -> bool:
+    """Whether ``name`` is an old or current province: whether :func:`current` finds one.
+
+    The library's own names are answered from a list shipped with dvcrawl
+    (``data/province_names.txt``, held equal to the library's by tests/test_sources.py), so
+    checking a sources file, which every ``dvcrawl crawl`` does, does not load the library
+    (~0.45 s of CPU and ~46 MB in the crawl process). Other spellings ask the library.
+    """
+    return " ".join((name or "").split()) in _shipped_names() or current(name) is not None
+
+
+@cache
+def _shipped_names() -> frozenset[str]:
+    text = resources.files("dvcrawl").joinpath("data", "province_names.txt").read_text("utf-8")
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
 
 
 @cache

@@ -107,9 +107,9 @@ def _check_regex(path, where, key, value) -> None:
 
 def _check_province(path, where, value: str) -> None:
     """An old (pre-2025) or current province name; feeds map it to today's province."""
-    from dvcrawl.provinces import closest, current
+    from dvcrawl.provinces import closest, is_known
 
-    if value.strip() and current(value) is None:
+    if value.strip() and not is_known(value):
         near = ", ".join(closest(value)) or "none close"
         raise _err(path, where, "province", f"unknown province {value!r} (closest: {near})")
 

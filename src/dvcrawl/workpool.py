@@ -4,9 +4,9 @@ Extraction, relevance scoring and the dedupe fingerprint are pure and CPU-bound 
 page); on Scrapy's reactor thread they held a crawl to one core. Here they run in a small
 ``ProcessPoolExecutor`` shared by every spider of the process; the spider awaits the result and
 the store pipeline stays the one writer. The fingerprint is the body's content hash and shingle
-hashes (``dvcrawl.fingerprint``, pure Python); the store turns them into a MinHash with
-``datasketch``, which is never imported here: it imports SciPy, ~60 MB more in every worker,
-which would break the crawl's 500 MB memory budget.
+hashes (``dvcrawl.fingerprint``, pure Python); the store turns them into a MinHash with numpy
+(``dvcrawl.minhash``). datasketch is imported by neither: it imports SciPy, ~60 MB more in
+every process, which would break the crawl's 500 MB memory budget.
 
 - Workers are forked from a ``forkserver`` that has imported this module, never from the crawl
   process itself (forking a process with the reactor's threads running is unsafe), and are

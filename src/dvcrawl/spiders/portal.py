@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
 from scrapy.http import Response, TextResponse
+from scrapy.utils.response import get_base_url
 
 from dvcrawl.crawlstate import PAGE, CrawlState
 from dvcrawl.extract import extract_article
@@ -24,7 +24,7 @@ from dvcrawl.sources import Source
 from dvcrawl.spiders.frontier_hooks import FrontierHooks
 from dvcrawl.spiders.learning import PortalLearning
 from dvcrawl.spiders.offload import OffloadMixin
-from dvcrawl.urls import accept_canonical_link, canonicalize, fetch_form
+from dvcrawl.urls import accept_canonical_link, canonicalize, fetch_form, host_of, join_link
 from dvcrawl.workpool import PageAnalysis, PagePool
 
 # Links to files, not pages: never fetched as listings or articles.
@@ -61,13 +61,14 @@ def page_links(response: TextResponse) -> Iterator[tuple[str, str]]:
     The longest text wins because a teaser's photo links to the article with no text at all.
     """
     texts: dict[str, str] = {}
+    base = get_base_url(response)
     for element in response.selector.root.iter("a"):
         href = (element.get("href") or "").strip()
         if not href or href.startswith("#") or _FILE_LINK.search(href):
             continue
         if ":" in href.split("/", 1)[0] and not href.startswith(_LINK_SCHEMES):
             continue  # javascript:, mailto:, tel:
-        url = response.urljoin(href)
+        url = join_link(base, href)
         text = " ".join(element.text_content().split())
         if len(text) >= len(texts.get(url, "")):
             texts[url] = text
@@ -132,7 +133,7 @@ class PortalSpider(FrontierHooks, PortalLearning, OffloadMixin, scrapy.Spider):
 
     def on_site(self, url: str) -> bool:
         """Is ``url`` on one of this source's hosts (or a subdomain of one)?"""
-        host = urlsplit(url).hostname or ""
+        host = host_of(url)
         return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
 
     def first_listing(self, url: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -26,8 +27,16 @@ _NAME = re.compile(r"[^\s\x00-\x1f\x7f-\x9f]{1,120}")
 # The review desk faces the web: NIST SP 800-63B's floor for user-chosen passwords.
 MIN_PASSWORD = 8
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
-# Checked when the name is unknown, so a missing account costs as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("dvcrawl-no-such-user")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Checked when the name is unknown, so a missing account costs as long as a wrong password.
+
+    Made on the first login, not at import: every CLI command imports this module, and an
+    argon2 hash costs ~0.2 s of CPU and 64 MB of memory for a moment.
+    """
+    return _hasher.hash("dvcrawl-no-such-user")
 
 
 def validate_name(name: str) -> str:
@@ -92,7 +101,7 @@ def live_session_version(session: Session, name: str) -> int | None:
 def authenticate(session: Session, name: str, password: str) -> bool:
     """True when ``name`` exists and ``password`` matches its hash (rehashed if outdated)."""
     user = _user(session, name)
-    stored = user.password_hash if user is not None else _DUMMY_HASH
+    stored = user.password_hash if user is not None else _dummy_hash()
     try:
         _hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):
