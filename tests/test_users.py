@@ -67,3 +67,25 @@ def test_cli_refuses_an_empty_password(sqlite_url, monkeypatch, capsys):
     assert main(["users", "add", "lan", "--db", sqlite_url]) == 2
     assert "empty password" in capsys.readouterr().err
     assert _hash(sqlite_url, "lan") is None
+
+
+def test_a_started_desk_hashes_nothing_on_an_unknown_names_first_login(sqlite_url, monkeypatch):
+    """An unknown name must cost what a wrong password costs, from the very first login: the
+    desk makes its dummy hash when it starts, not during the first anonymous request."""
+    from argon2 import PasswordHasher
+
+    from dvcrawl.storage import users
+    from dvcrawl.web.app import create_app
+
+    users._dummy_hash.cache_clear()  # as in a process that has just started
+    create_app(sqlite_url)
+    hashed = []
+    real_hash = PasswordHasher.hash
+    monkeypatch.setattr(
+        PasswordHasher,
+        "hash",
+        lambda self, pw, **kw: hashed.append(pw) or real_hash(self, pw, **kw),
+    )
+    with Database(sqlite_url).session() as session:
+        assert not authenticate(session, "khong-co-ai", "mật khẩu bất kỳ")
+    assert hashed == []

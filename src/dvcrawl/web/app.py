@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
+from dvcrawl.storage import users
 from dvcrawl.storage.db import Database
 from dvcrawl.web import auth_routes, feeds_routes, ops_routes, queue_routes, search_routes
 from dvcrawl.web.render import render
@@ -63,6 +64,7 @@ def create_app(
     app.state.db = Database(db_url)
     app.state.feeds_dir = Path(feeds_dir) if feeds_dir else None
     app.state.login_limiter = LoginLimiter()
+    users.prepare_logins()
     app.state.session_lifetime = session_lifetime
     # Added innermost first: the headers wrap every answer (a 413 too), then the size limit
     # before any body is read, then the signed session cookie (HttpOnly, SameSite=Lax so
