@@ -14,7 +14,6 @@ import re
 from dataclasses import asdict, dataclass, field
 
 import lxml.html
-from lxml.cssselect import CSSSelector
 from lxml.etree import ParserError
 from lxml.html import HtmlElement
 
@@ -25,6 +24,7 @@ from dvcrawl.extract.cleanup import captions, selector
 from dvcrawl.extract.datepick import find_date
 from dvcrawl.extract.dates import parse_iso
 from dvcrawl.extract.generic import lead_lines, styled_byline
+from dvcrawl.extract.headtags import first_text, matching, meta_content
 from dvcrawl.extract.lead import with_lead
 from dvcrawl.extract.lines import (
     clean_lines,
@@ -48,8 +48,7 @@ from dvcrawl.textnorm import nfc, strip_invisible
 log = logging.getLogger(__name__)
 
 # The page's own address: rel=canonical, else OpenGraph's og:url (many CMS themes set only that).
-_CANONICAL = (CSSSelector("link[rel='canonical']"), CSSSelector("meta[property='og:url']"))
-_SITE_NAME = CSSSelector("meta[property='og:site_name']")
+_CANONICAL = (("link", ("rel", "canonical")), ("meta", ("property", "og:url")))
 # '<?xml version="1.0" encoding="utf-8"?>' at the top of XHTML pages (and a BOM before it).
 _XML_DECLARATION = re.compile(r"^\ufeff?\s*<\?xml[^>]*\?>")
 # Parsed as trafilatura parses (comments and processing instructions dropped): a comment in
@@ -206,13 +205,17 @@ def _extract_tree(
     profile = forced or detect(tree, url)
     art = ExtractedArticle(url=url, family=profile.name if profile else None)
     decisions, removed = art.decisions, art.removed
-    heads = f"{tree.findtext('.//title') or ''} {tree.findtext('.//h1') or ''}"
+    heads = f"{first_text(tree, 'title')} {first_text(tree, 'h1')}"
     vietnamese = looks_vietnamese(tree, url, heads)
     base = trafilatura_base(tree, url, precise=vietnamese)
     title, title_el, decisions["title"] = find_title(tree, profile, url)
     if not title and base.title:
         title, decisions["title"] = clean_line(base.title), "trafilatura"
-    own = (el.get("href") or el.get("content") for sel in _CANONICAL for el in sel(tree))
+    own = (
+        el.get("href") or el.get("content")
+        for tag, test in _CANONICAL
+        for el in matching(tree, tag, test)
+    )
     art.canonical_url = next((href for href in own if href), None)
     day_first = vietnamese or looks_vietnamese(tree, url, title)
     caps = captions(tree) if day_first else set()  # trafilatura leaves captions out itself
@@ -243,7 +246,7 @@ def _extract_tree(
     lines, byline, art.credit = split_tail(cleaned)
     if byline is None and body.box is not None and lines and lines[-1] == styled_byline(body.box):
         byline, lines = lines[-1], lines[:-1]
-    site = next((el.get("content") or "" for el in _SITE_NAME(tree)), "")
+    site = meta_content(tree, ("property", "og:site_name"))
     art.author, decisions["author"] = pick_author(
         byline, base.author, site, host_label(url), local=day_first
     )
