@@ -33,7 +33,7 @@ from dvcrawl.extract.lines import (
     drop_link_lists,
 )
 from dvcrawl.extract.people import as_printed, pick_author
-from dvcrawl.extract.reject import reject_reason, teaser_keys
+from dvcrawl.extract.reject import link_keys, reject_reason, teaser_keys
 from dvcrawl.extract.text import (
     clean_line,
     decode_html,
@@ -238,8 +238,9 @@ def _extract_tree(
     decisions["body"] = body.how
     cleaned = clean_lines(body.lines, title, caps, removed, dedupe=day_first)
     scope = body.scope if body.scope is not None else tree
-    art.reject_reason = reject_reason(tree, scope, title, cleaned)
-    cleaned = drop_link_lists(cleaned, teaser_keys(tree), removed)  # after: listings need them
+    links = link_keys(tree)
+    art.reject_reason = reject_reason(tree, teaser_keys(scope, tree, links), title, cleaned)
+    cleaned = drop_link_lists(cleaned, set(links.values()), removed)  # after: listings need them
     if not day_first:  # Vietnamese pages: the tail rules of clean_lines and split_tail
         cleaned = drop_closing_lines(cleaned, removed)
         cleaned = drop_cross_links(cleaned, removed)

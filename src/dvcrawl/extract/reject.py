@@ -38,14 +38,27 @@ _CHARS_PER_TEASER = 200
 _TEASER_CHARS = 20
 
 
-def teaser_keys(tree: HtmlElement) -> set[str]:
-    """Keys of the link texts long enough to be headlines of other stories."""
-    keys = set()
+def link_keys(tree: HtmlElement) -> dict[HtmlElement, str]:
+    """The links whose text is long enough to be a headline of another story, with its key."""
+    keys = {}
     for a in _ANCHORS(tree):
         text = a.text_content()
         if len(text.strip()) >= _TEASER_CHARS:
-            keys.add(key(text))
+            keys[a] = key(text)
     return keys
+
+
+def teaser_keys(
+    scope: HtmlElement, page: HtmlElement, page_links: dict[HtmlElement, str]
+) -> set[str]:
+    """Keys of the headline links in ``scope``; ``page_links`` is ``link_keys(page)``, read
+    again only when ``scope`` is not part of ``page`` (a pruned copy): every link text of a
+    page is built once."""
+    if scope is page:
+        return set(page_links.values())
+    if scope.getroottree().getroot() is not page.getroottree().getroot():
+        return set(link_keys(scope).values())
+    return {page_links[a] for a in scope.iter("a") if a in page_links}
 
 
 def _starts_with_teaser(line_key: str, teasers: set[str]) -> bool:
@@ -67,12 +80,13 @@ def _is_listing(teasers: set[str], lines: list[str], body_chars: int) -> bool:
 
 
 def reject_reason(
-    original: HtmlElement, scope: HtmlElement, title: str, lines: list[str]
+    original: HtmlElement, teasers: set[str], title: str, lines: list[str]
 ) -> str | None:
     """Why the page is not an article, or None when it is one.
 
-    ``scope`` is where the text came from (the body container, else the pruned page): teaser
-    links are counted there, so an unpruned sidebar cannot make a short story a "listing".
+    ``teasers`` are the keys of the headline links where the text came from (the body
+    container, else the pruned page: ``teaser_keys``), so an unpruned sidebar cannot make a
+    short story a "listing".
     """
     body_chars = sum(len(x) for x in lines)
     if body_chars < _SHORT_PAGE:
@@ -81,7 +95,7 @@ def reject_reason(
             return "error-page"
         if _PASSWORD(original) and (body_chars < MIN_BODY_CHARS or _LOGIN.search(head)):
             return "login-wall"
-    if _is_listing(teaser_keys(scope), lines, body_chars):
+    if _is_listing(teasers, lines, body_chars):
         return "listing"
     if body_chars < MIN_BODY_CHARS:
         return "empty"
