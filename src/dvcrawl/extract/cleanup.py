@@ -171,7 +171,8 @@ def _inside(el: HtmlElement, body: HtmlElement | None) -> bool:
 def _remover(tree: HtmlElement, body: HtmlElement | None):
     """A function that drops an element unless it holds the body or most of the page's text."""
     protected = set(body.iterancestors()) | {body} if body is not None else set()
-    page_chars = len(tree.text_content()) or 1
+    # The page's text only where it is compared (no body known): it is the costliest read.
+    page_chars = (len(tree.text_content()) or 1) if body is None else 0
 
     def remove(el: HtmlElement) -> None:
         if el in protected or el.getparent() is None:
