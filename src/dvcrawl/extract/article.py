@@ -24,7 +24,6 @@ from dvcrawl.extract.cleanup import captions, selector
 from dvcrawl.extract.datepick import find_date
 from dvcrawl.extract.dates import parse_iso
 from dvcrawl.extract.generic import lead_lines, styled_byline
-from dvcrawl.extract.headtags import first_text, matching, meta_content
 from dvcrawl.extract.lead import with_lead
 from dvcrawl.extract.lines import (
     clean_lines,
@@ -42,6 +41,7 @@ from dvcrawl.extract.text import (
     looks_vietnamese,
 )
 from dvcrawl.extract.title import find_title, host_label
+from dvcrawl.headtags import first_text, matching, meta_content
 from dvcrawl.profiles import Profile, by_name, detect
 from dvcrawl.textnorm import nfc, strip_invisible
 

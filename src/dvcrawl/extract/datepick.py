@@ -17,9 +17,9 @@ from lxml.html import HtmlElement
 
 from dvcrawl.constants import VN_TZ
 from dvcrawl.extract.dates import is_doubtful, parse_iso, parse_vn
-from dvcrawl.extract.headtags import matching
 from dvcrawl.extract.junk import PAGE_HINT, TAIL_HEADINGS, hint_of
 from dvcrawl.extract.text import key
+from dvcrawl.headtags import matching
 from dvcrawl.profiles import Profile
 from dvcrawl.textnorm import fold
 

@@ -11,9 +11,9 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
-from dvcrawl.extract.headtags import meta_content, tagged
 from dvcrawl.extract.junk import BODY_HINT, PAGE_HINT, hint_of
 from dvcrawl.extract.text import clean_line, key
+from dvcrawl.headtags import meta_content, tagged
 from dvcrawl.profiles import Profile
 from dvcrawl.profiles.guard import GuardedSelector
 from dvcrawl.textnorm import fold

@@ -12,7 +12,7 @@ import weakref
 
 from lxml.html import HtmlElement
 
-_TAGS = ("meta", "link", "title", "time", "script", "h1")
+HEAD_TAGS = ("meta", "link", "title", "time", "script", "h1")
 
 # Per tree (the element the rules are run on). Only the original page is indexed, never a
 # pruned copy, so the lists stay true for the tree's lifetime.
@@ -24,8 +24,8 @@ def tagged(tree: HtmlElement, tag: str) -> tuple[HtmlElement, ...]:
     meta, link, title, time, script, h1."""
     index = _INDEX.get(tree)
     if index is None:
-        found: dict[str, list[HtmlElement]] = {name: [] for name in _TAGS}
-        for el in tree.iter(*_TAGS):
+        found: dict[str, list[HtmlElement]] = {name: [] for name in HEAD_TAGS}
+        for el in tree.iter(*HEAD_TAGS):
             found[el.tag].append(el)
         index = _INDEX[tree] = {name: tuple(els) for name, els in found.items()}
     return index[tag]
@@ -34,6 +34,9 @@ def tagged(tree: HtmlElement, tag: str) -> tuple[HtmlElement, ...]:
 def matching(tree: HtmlElement, tag: str, *tests: tuple[str, str]) -> list[HtmlElement]:
     """What the CSS ``tag[a1='v1'], tag[a2='v2']`` selects for tests (a1, v1), (a2, v2):
     exact, case-sensitive values, document order."""
+    if len(tests) == 1:  # the common case, without a generator per element
+        ((attr, value),) = tests
+        return [el for el in tagged(tree, tag) if el.get(attr) == value]
     return [el for el in tagged(tree, tag) if any(el.get(a) == v for a, v in tests)]
 
 
