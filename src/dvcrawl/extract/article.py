@@ -23,7 +23,7 @@ from dvcrawl.extract.byline import split_tail
 from dvcrawl.extract.cleanup import captions, selector
 from dvcrawl.extract.datepick import find_date
 from dvcrawl.extract.dates import parse_iso
-from dvcrawl.extract.generic import lead_lines, styled_byline
+from dvcrawl.extract.generic import container_of, lead_lines, styled_byline
 from dvcrawl.extract.lead import with_lead
 from dvcrawl.extract.lines import (
     clean_lines,
@@ -237,9 +237,15 @@ def _extract_tree(
     body = choose_body(tree, base, family, selectors, removed, lead_of, widen=day_first)
     decisions["body"] = body.how
     cleaned = clean_lines(body.lines, title, caps, removed, dedupe=day_first)
-    scope = body.scope if body.scope is not None else tree
     links = link_keys(tree)
-    art.reject_reason = reject_reason(tree, teaser_keys(scope, tree, links), title, cleaned)
+    teasers = set(links.values()) if body.scope is None else teaser_keys(body.scope, tree, links)
+    art.reject_reason = reject_reason(tree, teasers, title, cleaned)
+    if body.scope is None and art.reject_reason == "listing":
+        # The teasers of the region holding trafilatura's lines are some of the page's, and
+        # fewer teasers can only undo "listing": the region is looked for only then.
+        region = container_of(tree, base.lines, False)
+        region = tree if region is None else region
+        art.reject_reason = reject_reason(tree, teaser_keys(region, tree, links), title, cleaned)
     cleaned = drop_link_lists(cleaned, set(links.values()), removed)  # after: listings need them
     if not day_first:  # Vietnamese pages: the tail rules of clean_lines and split_tail
         cleaned = drop_closing_lines(cleaned, removed)
