@@ -315,3 +315,20 @@ def test_keyword_link_inside_a_sentence_keeps_its_words():
     text = extract_article(html, "http://127.0.0.1/a").text
     assert "vụ tranh chấp hợp đồng tín dụng" in text
     assert "Facebook" not in text and "Zalo" not in text
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("  Hà\u00a0Nội\u2009là\u202fthủ\tđô\n ", "Hà Nội là thủ đô"),
+        ("\ufeffBáo\u200b cáo \u00adtổng kết\u3000năm", "Báo cáo tổng kết năm"),
+        ("Ho\u0300a Bi\u0300nh \r\n", "Hòa Bình"),
+        (" \u00a0\u200b ", ""),
+    ],
+)
+def test_clean_line_spacing(raw: str, clean: str) -> None:
+    """One space between words whatever the page's spaces (no-break, thin, ideographic, tab,
+    line break), invisible characters gone, NFC."""
+    from dvcrawl.extract.text import clean_line
+
+    assert clean_line(raw) == clean

@@ -50,3 +50,32 @@ def test_same_elements_as_lxml(css: str) -> None:
 def test_bad_selector_is_a_value_error() -> None:
     with pytest.raises(ValueError, match="bad CSS selector"):
         selector("div[")
+
+
+HEAD_PAGE = """<html><head><title>T</title><meta name="generator" content="WordPress 6.4">
+<link rel="stylesheet" href="/wp-content/themes/x.css"><link rel="canonical" href="/a">
+<script src="/js/app.js"></script><meta property="og:type" content=""></head>
+<body><h1>H</h1><script type="application/ld+json">{}</script></body></html>"""
+
+HEAD_SELECTORS = [
+    "link[href*='/wp-content/']",
+    "script[src*='/wp-content/']",
+    "link[rel='https://api.w.org/']",
+    "meta[name='generator'][content^='WordPress']",
+    "meta[name='generator'][content^='Joomla']",
+    "meta[property='og:type'][content='article']",
+    "meta[property='og:type'][content]",
+    "meta[content*='']",  # an empty value never matches *=
+    "script[type='application/ld+json'], script[src]",
+    "h1",
+    "title[lang]",
+]
+
+
+@pytest.mark.parametrize("css", HEAD_SELECTORS + SELECTORS)
+def test_found_in_page_as_lxml(css: str) -> None:
+    """Family markers (answered from the page's head tags where they name one) match where
+    lxml's selector finds something, and only there."""
+    for page in (HEAD_PAGE, PAGE):
+        tree = lxml.html.document_fromstring(page)
+        assert GuardedSelector(css).found_in_page(tree) == bool(CSSSelector(css)(tree))

@@ -15,7 +15,6 @@ from dataclasses import asdict, dataclass, field
 from functools import partial
 
 import lxml.html
-from lxml.cssselect import CSSSelector
 from lxml.etree import ParserError
 from lxml.html import HtmlElement
 
@@ -25,7 +24,7 @@ from dvcrawl.extract.byline import split_tail
 from dvcrawl.extract.cleanup import captions, selector
 from dvcrawl.extract.datepick import find_date
 from dvcrawl.extract.dates import parse_iso
-from dvcrawl.extract.generic import lead_lines, styled_byline
+from dvcrawl.extract.generic import container_of, lead_lines, styled_byline
 from dvcrawl.extract.lead import with_lead
 from dvcrawl.extract.lines import (
     clean_lines,
@@ -34,7 +33,7 @@ from dvcrawl.extract.lines import (
     drop_link_lists,
     drop_story_links,
 )
-from dvcrawl.extract.links import link_targets, own_story
+from dvcrawl.extract.links import link_keys, link_targets, own_story, teaser_keys
 from dvcrawl.extract.people import as_printed, pick_author
 from dvcrawl.extract.reject import reject_reason
 from dvcrawl.extract.text import (
@@ -46,14 +45,14 @@ from dvcrawl.extract.text import (
 )
 from dvcrawl.extract.title import find_title, host_label
 from dvcrawl.extract.trailing import credited_elsewhere, drop_teaser_summaries
+from dvcrawl.headtags import first_text, matching, meta_content
 from dvcrawl.profiles import Profile, by_name, detect
 from dvcrawl.textnorm import nfc, strip_invisible
 
 log = logging.getLogger(__name__)
 
 # The page's own address: rel=canonical, else OpenGraph's og:url (many CMS themes set only that).
-_CANONICAL = (CSSSelector("link[rel='canonical']"), CSSSelector("meta[property='og:url']"))
-_SITE_NAME = CSSSelector("meta[property='og:site_name']")
+_CANONICAL = (("link", ("rel", "canonical")), ("meta", ("property", "og:url")))
 # '<?xml version="1.0" encoding="utf-8"?>' at the top of XHTML pages (and a BOM before it).
 _XML_DECLARATION = re.compile(r"^\ufeff?\s*<\?xml[^>]*\?>")
 # Parsed as trafilatura parses (comments and processing instructions dropped): a comment in
@@ -210,13 +209,17 @@ def _extract_tree(
     profile = forced or detect(tree, url)
     art = ExtractedArticle(url=url, family=profile.name if profile else None)
     decisions, removed = art.decisions, art.removed
-    heads = f"{tree.findtext('.//title') or ''} {tree.findtext('.//h1') or ''}"
+    heads = f"{first_text(tree, 'title')} {first_text(tree, 'h1')}"
     vietnamese = looks_vietnamese(tree, url, heads)
     base = trafilatura_base(tree, url, precise=vietnamese)
     title, title_el, decisions["title"] = find_title(tree, profile, url)
     if not title and base.title:
         title, decisions["title"] = clean_line(base.title), "trafilatura"
-    own = (el.get("href") or el.get("content") for sel in _CANONICAL for el in sel(tree))
+    own = (
+        el.get("href") or el.get("content")
+        for tag, test in _CANONICAL
+        for el in matching(tree, tag, test)
+    )
     art.canonical_url = next((href for href in own if href), None)
     day_first = vietnamese or looks_vietnamese(tree, url, title)
     caps = captions(tree) if day_first else set()  # trafilatura leaves captions out itself
@@ -238,9 +241,16 @@ def _extract_tree(
     body = choose_body(tree, base, family, selectors, removed, lead_of, widen=day_first)
     decisions["body"] = body.how
     cleaned = clean_lines(body.lines, title, caps, removed, dedupe=day_first)
-    targets = link_targets(tree)
-    teasers = targets if body.scope is None or body.scope is tree else link_targets(body.scope)
+    links = link_keys(tree)
+    targets = link_targets(links)
+    teasers = targets.keys() if body.scope is None else teaser_keys(body.scope, tree, links)
     art.reject_reason = reject_reason(tree, teasers, title, cleaned)
+    if body.scope is None and art.reject_reason == "listing":
+        # The teasers of the region holding trafilatura's lines are some of the page's, and
+        # fewer teasers can only undo "listing": the region is looked for only then.
+        region = container_of(tree, base.lines, False)
+        region = tree if region is None else region
+        art.reject_reason = reject_reason(tree, teaser_keys(region, tree, links), title, cleaned)
     cleaned = drop_link_lists(cleaned, targets, removed)  # after: listings need them
     if not day_first:  # Vietnamese pages: the tail rules of clean_lines and split_tail
         cleaned = drop_story_links(cleaned, targets, own_story(targets, url), removed)
@@ -250,7 +260,7 @@ def _extract_tree(
     lines, byline, art.credit = split_tail(cleaned, partial(credited_elsewhere, tree))
     if byline is None and body.box is not None and lines and lines[-1] == styled_byline(body.box):
         byline, lines = lines[-1], lines[:-1]
-    site = next((el.get("content") or "" for el in _SITE_NAME(tree)), "")
+    site = meta_content(tree, ("property", "og:site_name"))
     art.author, decisions["author"] = pick_author(
         byline, base.author, site, host_label(url), local=day_first
     )

@@ -52,7 +52,9 @@ class Body:
     lines: list[str]
     how: str
     box: HtmlElement | None = None
-    scope: HtmlElement | None = None  # where teaser links are counted for the listing test
+    # Where teaser links are counted for the listing test; None: the page region holding
+    # trafilatura's lines (generic.container_of), else the whole page, found when needed.
+    scope: HtmlElement | None = None
 
 
 def trafilatura_base(tree: HtmlElement, url: str, precise: bool) -> Base:
@@ -153,7 +155,7 @@ def choose_body(
     content_selector, excludes = selectors
     if not widen and _container(tree, profile, content_selector) is None:
         # Nothing these rules could add: trafilatura's text as it is, and no pruning spent.
-        return Body(list(base.lines), "trafilatura", None, container_of(tree, base.lines, False))
+        return Body(list(base.lines), "trafilatura")
     pruned = deepcopy(tree)
     found = _container(pruned, profile, content_selector)
     if found is not None:

@@ -48,16 +48,20 @@ def selector(css: str) -> GuardedSelector:
 def captions(tree: HtmlElement) -> set[str]:
     """Keys of caption texts and image alt/title texts, to drop lines that repeat them."""
     found = {key(el.text_content()) for el in _CAPTION_SEL(tree)}
+    blocks: set[HtmlElement] = set()  # images sharing a block share its caption: read once
     for img in tree.iter("img"):
         for attr in ("alt", "title"):
             found.add(key(img.get(attr) or ""))
-        found.update(key(text) for text in _image_caption(img))
+        block = _image_block(img)
+        if block is not None and block not in blocks:
+            blocks.add(block)
+            found.update(key(text) for text in _image_caption(block))
     return {c for c in found if len(c) >= 12}
 
 
-def _emphasised_only(el: HtmlElement) -> str:
-    """The text of ``el`` when all of it is in <em>/<i> (how portals print captions), else ""."""
-    text = el.text_content().strip()
+def _emphasised_only(el: HtmlElement, text: str) -> str:
+    """``text`` (of ``el``) when all of it is in <em>/<i> (how portals print captions), else ""."""
+    text = text.strip()
     if not text or len(text) > _MAX_CAPTION:
         return ""
     emphasised = "".join(e.text_content() for e in el.iter("em", "i")).strip()
@@ -68,21 +72,26 @@ def _squash(text: str) -> str:
     return "".join(text.split())
 
 
-def _image_caption(img: HtmlElement) -> list[str]:
-    """Italic text printed with an image, in its own block or the block right after it."""
+def _image_block(img: HtmlElement) -> HtmlElement | None:
+    """The block an image is printed in (past the links and inline tags wrapping it)."""
     block = img.getparent()
     while block is not None and block.tag in ("a", "span", "strong", "b", "center"):
         block = block.getparent()
-    if block is None:
-        return []
-    found = [_emphasised_only(block)]
-    if not block.text_content().strip():  # the image alone: the caption is a block below
+    return block
+
+
+def _image_caption(block: HtmlElement) -> list[str]:
+    """Italic text printed with an image, in its own ``block`` or the block right after it."""
+    text = block.text_content()
+    found = [_emphasised_only(block, text)]
+    if not text.strip():  # the image alone: the caption is a block below
         # Elements only: comments and processing instructions between blocks are no caption
         # (lxml refuses to search inside them). A file-name line may sit in between.
         for nxt in list(block.itersiblings(tag=etree.Element))[:2]:
-            if len(nxt.text_content()) > _MAX_CAPTION:
+            nxt_text = nxt.text_content()
+            if len(nxt_text) > _MAX_CAPTION:
                 break
-            found.append(_emphasised_only(nxt))
+            found.append(_emphasised_only(nxt, nxt_text))
     return [f for f in found if f]
 
 
@@ -162,7 +171,8 @@ def _inside(el: HtmlElement, body: HtmlElement | None) -> bool:
 def _remover(tree: HtmlElement, body: HtmlElement | None):
     """A function that drops an element unless it holds the body or most of the page's text."""
     protected = set(body.iterancestors()) | {body} if body is not None else set()
-    page_chars = len(tree.text_content()) or 1
+    # The page's text only where it is compared (no body known): it is the costliest read.
+    page_chars = (len(tree.text_content()) or 1) if body is None else 0
 
     def remove(el: HtmlElement) -> None:
         if el in protected or el.getparent() is None:

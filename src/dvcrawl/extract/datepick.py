@@ -13,28 +13,26 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
 from dvcrawl.constants import VN_TZ
 from dvcrawl.extract.dates import is_doubtful, parse_iso, parse_vn
 from dvcrawl.extract.junk import PAGE_HINT, TAIL_HEADINGS, hint_of
 from dvcrawl.extract.text import key
+from dvcrawl.headtags import matching
 from dvcrawl.profiles import Profile
 from dvcrawl.textnorm import fold
 
-# (selector, attribute, method name) for metadata that states the publication date.
-_META = tuple(
-    (CSSSelector(css), attr, method)
-    for css, attr, method in (
-        ("meta[property='article:published_time']", "content", "meta:article:published_time"),
-        ("meta[itemprop='datePublished']", "content", "meta:itemprop"),
-        ("time[itemprop='datePublished']", "datetime", "meta:itemprop"),
-        ("meta[name='pubdate'], meta[name='publishdate']", "content", "meta:pubdate"),
-        ("meta[name='dc.date.issued'], meta[name='DC.date.issued']", "content", "meta:dc"),
-    )
+# (tag, its attribute tests, attribute holding the date, method name) for metadata that states
+# the publication date: ("meta", (("name", "a"), ("name", "b"))) is meta[name='a'], meta[name='b'].
+_META = (
+    ("meta", (("property", "article:published_time"),), "content", "meta:article:published_time"),
+    ("meta", (("itemprop", "datePublished"),), "content", "meta:itemprop"),
+    ("time", (("itemprop", "datePublished"),), "datetime", "meta:itemprop"),
+    ("meta", (("name", "pubdate"), ("name", "publishdate")), "content", "meta:pubdate"),
+    ("meta", (("name", "dc.date.issued"), ("name", "DC.date.issued")), "content", "meta:dc"),
 )
-_JSONLD = CSSSelector("script[type='application/ld+json']")
+_JSONLD = ("type", "application/ld+json")
 # "datePublished": "2022-12-27T22:37:00+07:00" in JSON-LD, even when the JSON is malformed.
 _JSONLD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
 # Folded words that mark a modification time, not the publication: "Cập nhật", "updated",
@@ -57,12 +55,12 @@ _BRACKETED = re.compile(r"^\(\s*[\d/.\-: hg]+\s*\)$")
 
 
 def _from_meta(tree: HtmlElement) -> tuple[str, str] | None:
-    for sel, attr, method in _META:
-        for el in sel(tree):
+    for tag, tests, attr, method in _META:
+        for el in matching(tree, tag, *tests):
             value = parse_iso(el.get(attr) or "") or _vn(el.get(attr) or "")
             if value:
                 return value, method
-    for script in _JSONLD(tree):
+    for script in matching(tree, "script", _JSONLD):
         m = _JSONLD_DATE.search(script.text or "")
         if m and (value := parse_iso(m.group(1)) or _vn(m.group(1))):
             return value, "jsonld"

@@ -20,14 +20,35 @@ _TEASER_CHARS = 20
 _GENERIC_SLD = 3
 
 
-def link_targets(tree: HtmlElement) -> dict[str, list[str]]:
-    """key(link text) -> the hrefs it points to, for link texts long enough to be headlines."""
-    targets: dict[str, list[str]] = {}
+def link_keys(tree: HtmlElement) -> dict[HtmlElement, str]:
+    """The links whose text is long enough to be a headline of another story, with its key:
+    every link text of a page is built once, here."""
+    keys = {}
     for a in _ANCHORS(tree):
         text = a.text_content()
         if len(text.strip()) >= _TEASER_CHARS:
-            targets.setdefault(key(text), []).append(a.get("href") or "")
+            keys[a] = key(text)
+    return keys
+
+
+def link_targets(page_links: dict[HtmlElement, str]) -> dict[str, list[str]]:
+    """key(link text) -> the hrefs it points to, from ``link_keys(page)``."""
+    targets: dict[str, list[str]] = {}
+    for a, text_key in page_links.items():
+        targets.setdefault(text_key, []).append(a.get("href") or "")
     return targets
+
+
+def teaser_keys(
+    scope: HtmlElement, page: HtmlElement, page_links: dict[HtmlElement, str]
+) -> set[str]:
+    """Keys of the headline links in ``scope``; ``page_links`` is ``link_keys(page)``, read
+    again only when ``scope`` is not part of ``page`` (a pruned copy)."""
+    if scope is page:
+        return set(page_links.values())
+    if scope.getroottree().getroot() is not page.getroottree().getroot():
+        return set(link_keys(scope).values())
+    return {page_links[a] for a in scope.iter("a") if a in page_links}
 
 
 def _publisher(url: str) -> str:

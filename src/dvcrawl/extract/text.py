@@ -21,8 +21,6 @@ _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_\-:.]+)", re.I)
 _BAD_UTF8_SHARE = 0.02
 _BAD_UTF8_FEW = 3
 _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
-# Runs of whitespace (line breaks of the HTML source included), non-breaking and zero-width spaces.
-_INLINE_WS = re.compile(r"[\s\u00a0\u200b\u2009\u202f\ufeff]+")
 
 
 def looks_binary(data: bytes) -> bool:
@@ -103,8 +101,13 @@ def looks_vietnamese(tree: HtmlElement, url: str, title: str) -> bool:
 
 
 def clean_line(line: str) -> str:
-    """NFC, single spaces, trimmed: the form every body line is compared and stored in."""
-    return _INLINE_WS.sub(" ", strip_invisible(nfc(line))).strip()
+    """NFC, single spaces, trimmed: the form every body line is compared and stored in.
+
+    Whitespace is what ``str.split`` splits on: line breaks, tabs, no-break, thin and other
+    Unicode spaces (the very set the regex ``\\s`` matches, checked on every code point);
+    zero-width spaces and BOMs are gone before, with the other invisible characters. Split and
+    join is several times faster than a regex substitution."""
+    return " ".join(strip_invisible(nfc(line)).split())
 
 
 @lru_cache(maxsize=4096)

@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
 from dvcrawl.extract.junk import BODY_HINT, PAGE_HINT, hint_of
 from dvcrawl.extract.text import clean_line, key
+from dvcrawl.headtags import meta_content, tagged
 from dvcrawl.profiles import Profile
 from dvcrawl.profiles.guard import GuardedSelector
 from dvcrawl.textnorm import fold
@@ -56,15 +56,11 @@ _SITE_HEADING = re.compile(
     r"^(cổng thông tin|cổng ttđt|trang thông tin|trang tin điện tử|tạp chí|website|portal"
     r"|báo (?!cáo|chí|động|hiệu|đáp|công))"
 )
-_H1 = CSSSelector("h1")
 # Where a title taken from metadata is printed on the page (for the date next to it).
 _PRINTED = GuardedSelector(
     "h1, h2, h3, h4, [class*='title'], [class*='Title'], [class*='tieu-de'], [class*='tieude'],"
     " [class*='Head'], [class*='headline']"
 )
-_OG_TITLE = CSSSelector("meta[property='og:title'], meta[name='twitter:title']")
-_SITE = CSSSelector("meta[property='og:site_name']")
-_TITLE = CSSSelector("title")
 # Styled title blocks: at least this many words ("Tin tức, sự kiện" is a label), at most a
 # paragraph's length.
 _MIN_TITLE_WORDS = 5
@@ -132,11 +128,6 @@ def _looks_like_site(text: str) -> bool:
     return bool(_SITE_NAME.match(key(text)) or _DOMAIN.match(text.strip()))
 
 
-def _meta(sel: CSSSelector, tree: HtmlElement) -> str:
-    found = sel(tree)
-    return clean_line(found[0].get("content") or "") if found else ""
-
-
 def _usable(candidates: list[HtmlElement], site: str) -> list[tuple[str, HtmlElement]]:
     """Candidate headings that can be an article title (not a label, not the portal name)."""
     usable = []
@@ -165,15 +156,16 @@ def find_title(
     heading holding the metadata title beside a kicker; a heading in a menu or footer that
     agrees with nothing is never the title. Metadata is the fallback, the portal name never.
     """
-    site, host = _meta(_SITE, tree), host_label(url)
-    og = strip_suffix(_meta(_OG_TITLE, tree), site, host)
-    page = _TITLE(tree)
+    site, host = clean_line(meta_content(tree, ("property", "og:site_name"))), host_label(url)
+    og = meta_content(tree, ("property", "og:title"), ("name", "twitter:title"))
+    og = strip_suffix(clean_line(og), site, host)
+    page = tagged(tree, "title")
     page_title = strip_suffix(clean_line(page[0].text_content()), site, host) if page else ""
     if _BREADCRUMB.search(page_title) or key(page_title) in _GENERIC_TITLES:
         page_title = ""  # "Sở GD&ĐT > Tin tức > Chi tiết": the same on every article
     refs = [key(t) for t in (og, page_title) if t and not _SITE_HEADING.match(key(t))]
     candidates = profile.select("title", tree) if profile else []
-    candidates += [h for h in _H1(tree) if h not in candidates]
+    candidates += [h for h in tagged(tree, "h1") if h not in candidates]
     usable = _usable(candidates, site)
     for text, el in usable:  # the printed title that agrees with the page's metadata
         if key(text) in refs:

@@ -20,7 +20,7 @@ from dvcrawl.constants import MIN_BODY_CHARS
 from dvcrawl.extract.byline import credit_of
 from dvcrawl.extract.text import clean_line, key
 
-# A teaser's headline link is at least this long (as reject.teaser_keys counts headlines).
+# A teaser's headline link is at least this long (as links.link_keys counts headlines).
 _HEADLINE_CHARS = 20
 # A card is the headline, the summary and a few words more (category, date): this many chars.
 _CARD_SLACK = 80

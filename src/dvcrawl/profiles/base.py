@@ -57,7 +57,7 @@ class Profile:
             return True
         if self.vietnamese and not _is_vietnamese(tree, host):
             return False
-        return any(sel(tree) for sel in self._compiled["markers"])
+        return any(sel.found_in_page(tree) for sel in self._compiled["markers"])
 
 
 def _is_vietnamese(tree: HtmlElement, host: str) -> bool:

@@ -18,6 +18,8 @@ from lxml import etree
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
+from dvcrawl.headtags import HEAD_TAGS, tagged
+
 _CLASSES = etree.XPath("descendant-or-self::*/@class", smart_strings=False)
 _IDS = etree.XPath("descendant-or-self::*/@id", smart_strings=False)
 # How XPath's normalize-space (what cssselect's class test uses) splits a class list.
@@ -112,6 +114,41 @@ def _one_pass(css: str) -> etree.XPath | None:
     return etree.XPath(" | ".join(paths))
 
 
+# Attribute tests answered in Python as cssselect's XPath answers them, from the attribute's
+# value (None when absent) and the selector's value: "*=" and "^=" with an empty value never match.
+_ATTR_TESTS = {
+    "exists": lambda got, want: got is not None,
+    "=": lambda got, want: got == want,
+    "*=": lambda got, want: got is not None and bool(want) and want in got,
+    "^=": lambda got, want: got is not None and bool(want) and got.startswith(want),
+}
+
+
+def _head_form(css: str) -> tuple[str, list[list[tuple[str, str, str]]]] | None:
+    """(tag, branches of (attribute, operator, value)) for a selector made only of one head tag
+    with attribute tests (``link[href*='/wp-content/']``, ``meta[name='x'][content^='y']``),
+    which the page's head-tag index (dvcrawl.headtags) answers without a walk; else None."""
+    tag, branches = None, []
+    for sel in cssselect.parse(css):
+        node, tests = sel.parsed_tree, []
+        while isinstance(node, cssselect.parser.Attrib):
+            if node.namespace is not None or node.operator not in _ATTR_TESTS:
+                return None
+            tests.append((node.attrib, node.operator, getattr(node.value, "value", node.value)))
+            node = node.selector
+        if (
+            sel.pseudo_element is not None
+            or not isinstance(node, cssselect.parser.Element)
+            or node.namespace is not None
+            or node.element not in HEAD_TAGS
+            or tag not in (None, node.element)
+        ):
+            return None
+        tag = node.element
+        branches.append(tests)
+    return (tag, branches) if tag else None
+
+
 class GuardedSelector:
     """A compiled CSS selector run only on trees whose class/id text could let it match."""
 
@@ -125,6 +162,7 @@ class GuardedSelector:
         ]
         # None: some branch needs nothing, so the selector must always run.
         self._needs = None if any(not b for b in branches) else branches
+        self._head = _head_form(css)
 
     def __call__(self, tree: HtmlElement) -> list[HtmlElement]:
         if self._needs is not None:
@@ -132,6 +170,18 @@ class GuardedSelector:
             if not any(all(map(page.has, branch)) for branch in self._needs):
                 return []
         return self._selector(tree)
+
+    def found_in_page(self, page: HtmlElement) -> bool:
+        """Does the selector match anything in ``page``, a page as parsed (never pruned: head
+        tags are read from its index)? Family markers are asked this of every page."""
+        if self._head is None:
+            return bool(self(page))
+        tag, branches = self._head
+        return any(
+            all(_ATTR_TESTS[op](el.get(attr), value) for attr, op, value in tests)
+            for el in tagged(page, tag)
+            for tests in branches
+        )
 
 
 def _page(tree: HtmlElement) -> _Page:
