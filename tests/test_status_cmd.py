@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,6 +16,7 @@ from dvcrawl.scheduler.jobs import JOBS_TABLE, reconcile
 from dvcrawl.sources import load_sources
 from dvcrawl.storage.db import Database
 from dvcrawl.storage.models import Article, CrawlRun, utcnow
+from dvcrawl.storage.runs import open_run
 
 SOURCES = """
 [[sources]]
@@ -97,3 +100,20 @@ def test_bad_sources_file_is_a_clear_error(tmp_path, sqlite_url, capsys):
     bad.write_text('[[sources]]\nid = "x"\n')
     assert main(["status", "--sources", str(bad), "--db", sqlite_url]) == 2
     assert "key 'name': required key is missing" in capsys.readouterr().err
+
+
+def test_a_killed_crawl_not_yet_closed_is_shown_interrupted(sqlite_url, capsys):
+    """After `kill -9`, before any rerun: status does not show a crawl that is gone as running;
+    a crawl whose process lives (this test's own) still reads "running"."""
+    opener = "from dvcrawl.storage.db import Database; from dvcrawl.storage.runs import open_run; "
+    opener += f"open_run(Database({sqlite_url!r}), 'gone')"
+    subprocess.run([sys.executable, "-c", opener], check=True)
+    db = Database(sqlite_url)
+    open_run(db, "alive")
+    db.dispose()
+    assert main(["status", "--db", sqlite_url, "--json"]) == 0
+    rows = {r["source_id"]: r for r in json.loads(capsys.readouterr().out)}
+    assert rows["gone"]["last_status"] == "interrupted"
+    assert "process is gone" in rows["gone"]["last_reason"]
+    assert rows["gone"]["failure_streak"] == 0  # says nothing about the portal
+    assert rows["alive"]["last_status"] == "running"

@@ -15,11 +15,12 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from dvcrawl import proclife
 from dvcrawl.sources import Source
 from dvcrawl.storage.frontier import counts as frontier_counts
 from dvcrawl.storage.models import Article, CrawlRun, utcnow
 from dvcrawl.storage.models import Source as SourceRow
-from dvcrawl.storage.runs import FAILED_STATUSES, NEUTRAL_STATUSES, RunStatus
+from dvcrawl.storage.runs import FAILED_STATUSES, NEUTRAL_STATUSES, OWNER, RunStatus
 
 # How many recent runs a health check reads: enough for a stable median, cheap per source.
 RECENT_RUNS = 20
@@ -35,6 +36,8 @@ COVERAGE_DROP = 0.3
 COVERAGE_MIN_ARTICLES = 5
 # Three failures in a row is beyond a transient network hiccup (one retry, then back-off).
 STREAK_ALARM = 3
+# What status and the ops page say of a running row whose process is gone from this machine.
+GONE_REASON = "its process is gone; the next run of this source closes it"
 RATE_DAYS = 7
 
 
@@ -177,6 +180,10 @@ def _fill_runs(health: SourceHealth, runs: Sequence[CrawlRun]) -> None:
         last = runs[0]
         health.last_started, health.last_finished = last.started_at, last.finished_at
         health.last_status, health.last_reason = last.status, last.reason
+        if last.status == RunStatus.RUNNING and proclife.is_dead((last.stats or {}).get(OWNER)):
+            # Killed on this machine and not yet closed (the next run closes it): say so
+            # rather than show a crawl that is no longer there as running.
+            health.last_status, health.last_reason = RunStatus.INTERRUPTED, GONE_REASON
     health.failure_streak = streak_of(r.status for r in runs)
 
 
