@@ -204,27 +204,37 @@ def prune(
 
 
 def _tail_headings(tree: HtmlElement) -> list[HtmlElement]:
-    """The elements of ``tree`` that are teaser/comment headings, in document order.
-
-    Read bottom-up: an element with more text than a heading has holds none of its own, nor do
-    its ancestors (their text contains it), so the page-sized text of the containers above the
-    story is never built.
-    """
-    long: set[HtmlElement] = set()
-    found = []
-    for el in reversed([el for el in tree.iter() if isinstance(el.tag, str)]):
-        if el not in long:
-            text = el.text_content()
-            size = len(text.strip())
-            if size <= _MAX_HEADING_CHARS:
-                if size and key(text) in TAIL_HEADINGS:
-                    found.append(el)
-                continue
-        parent = el.getparent()
-        if parent is not None:
-            long.add(parent)
+    """The elements of ``tree`` that are teaser/comment headings, in document order."""
+    found = [el for el, text in _short_texts(tree) if key(text) in TAIL_HEADINGS]
     found.reverse()
     return found
+
+
+def _short_texts(tree: HtmlElement):
+    """(element, its text) for the elements of ``tree`` whose text, stripped, is 1 to
+    ``_MAX_HEADING_CHARS`` characters, bottom-up (reversed document order).
+
+    An element's text is built from its children's, as ``text_content`` would (text nodes only:
+    a comment adds its tail, not its text), so each text is made once and the page-sized texts
+    of the containers above the story never are: a child with more text than a heading makes
+    its ancestors long too. A third cheaper than ``text_content`` on every element.
+    """
+    short: dict[HtmlElement, str] = {}
+    for el in reversed([el for el in tree.iter() if isinstance(el.tag, str)]):
+        parts = [el.text or ""]
+        for child in el:
+            if isinstance(child.tag, str):
+                if child not in short:
+                    break  # a long child: this element is long
+                parts.append(short[child])
+            parts.append(child.tail or "")
+        else:
+            text = "".join(parts)
+            size = len(text.strip())
+            if size <= _MAX_HEADING_CHARS:
+                short[el] = text
+                if size:
+                    yield el, text
 
 
 def _remove_tail_sections(tree: HtmlElement, body: HtmlElement | None, remove) -> None:
