@@ -33,6 +33,9 @@ SELECTORS = [
     "meta[property='og:type'][content='article']",
     ".tin",
     "[class*='sapo'], [class*='lead']",
+    # No class holds these: the tag names alone are walked, or nothing at all.
+    "figcaption, h3, [class*='nowhere']",
+    "[class*='absent'], [class*='Gone']",
 ]
 
 
