@@ -14,7 +14,7 @@ from dvcrawl.extract.text import key
 
 _ANCHORS = CSSSelector("a")
 # Link texts shorter than this are menu words, not teaser headlines.
-_TEASER_CHARS = 20
+HEADLINE_CHARS = 20
 # Second-level labels under a country code that are not the publisher's own name (co.uk,
 # com.br, or.jp): the publisher is one label further left.
 _GENERIC_SLD = 3
@@ -26,7 +26,7 @@ def link_keys(tree: HtmlElement) -> dict[HtmlElement, str]:
     keys = {}
     for a in _ANCHORS(tree):
         text = a.text_content()
-        if len(text.strip()) >= _TEASER_CHARS:
+        if len(text.strip()) >= HEADLINE_CHARS:
             keys[a] = key(text)
     return keys
 

@@ -18,10 +18,9 @@ from lxml.html import HtmlElement
 
 from dvcrawl.constants import MIN_BODY_CHARS
 from dvcrawl.extract.byline import credit_of
+from dvcrawl.extract.links import HEADLINE_CHARS
 from dvcrawl.extract.text import clean_line, key
 
-# A teaser's headline link is at least this long (as links.link_keys counts headlines).
-_HEADLINE_CHARS = 20
 # A card is the headline, the summary and a few words more (category, date): this many chars.
 _CARD_SLACK = 80
 # How far above the summary's paragraph the card may start.
@@ -65,7 +64,7 @@ def is_teaser_summary(el: HtmlElement) -> bool:
         heads = [
             a
             for a in card.iter("a")
-            if a not in own and len(clean_line(a.text_content())) >= _HEADLINE_CHARS
+            if a not in own and len(clean_line(a.text_content())) >= HEADLINE_CHARS
         ]
         if not heads:
             continue
