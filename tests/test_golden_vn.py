@@ -32,16 +32,7 @@ _HEADING_CHARS = 150
 _THEO = re.compile(r"^theo:?\s+", re.IGNORECASE)
 
 # (page id, field) -> why it still fails; strict, so a fix shows up as XPASS and fails.
-KNOWN_GAPS: dict[tuple[str, str], str] = {
-    (
-        "baodautu-xu-phat-tien-son-thanh-hoa",
-        "author",
-    ): "byline printed apart; trafilatura names the site",
-    (
-        "nld-sai-sot-ho-kinh-doanh-thue",
-        "author",
-    ): "byline printed apart; trafilatura names the site",
-}
+KNOWN_GAPS: dict[tuple[str, str], str] = {}
 
 
 def _norm(text: str | None) -> str:

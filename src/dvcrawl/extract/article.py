@@ -34,6 +34,7 @@ from dvcrawl.extract.lines import (
     drop_story_links,
 )
 from dvcrawl.extract.links import link_keys, link_targets, own_story, teaser_keys
+from dvcrawl.extract.marked import marked_author
 from dvcrawl.extract.people import as_printed, pick_author
 from dvcrawl.extract.reject import reject_reason
 from dvcrawl.extract.text import (
@@ -266,6 +267,8 @@ def _extract_tree(
     )
     if art.author and decisions["author"] == "trafilatura":
         art.author = as_printed(art.author, source)
+    if art.author is None and (marked := marked_author(tree, site or "", host_label(url))):
+        art.author, decisions["author"] = marked, "author mark"
     if day_first:
         known = [clean_line(x) for x in known_lead if x.strip()]
         lines, art.lead, how = with_lead(lines, title_el, known)

@@ -117,10 +117,15 @@ def _people(found: str | None, site: str, host: str, local: bool) -> str | None:
     author ("Wikimedia Foundation"), and a personal blog's host is its author's name."""
     parts = [strip_label(" ".join(p.split()).strip(_QUOTES)) for p in (found or "").split(";")]
     parts = [p for p in parts if p]
-    kept = [p for p in parts if not _DOMAIN_WORDS.search(p) and not names_site(p, site, host)]
+    kept = [p for p in parts if not names_publisher(p, site, host)]
     if not kept and not local:
         kept = [p for p in parts if not _DOMAIN_WORDS.search(p)]
     return "; ".join(kept) or None
+
+
+def names_publisher(name: str, site: str, host: str) -> bool:
+    """Does ``name`` name the site or its publisher rather than a person?"""
+    return bool(_DOMAIN_WORDS.search(name)) or names_site(name, site, host)
 
 
 def strip_label(name: str) -> str:
