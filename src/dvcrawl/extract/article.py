@@ -267,7 +267,7 @@ def _extract_tree(
     )
     if art.author and decisions["author"] == "trafilatura":
         art.author = as_printed(art.author, source)
-    if art.author is None and (marked := marked_author(tree, site or "", host_label(url))):
+    if art.author is None and (marked := marked_author(tree, site or "", host_label(url), source)):
         art.author, decisions["author"] = marked, "author mark"
     if day_first:
         known = [clean_line(x) for x in known_lead if x.strip()]
