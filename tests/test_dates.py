@@ -134,3 +134,39 @@ def test_date_only_metadata_takes_the_printed_time_of_the_same_day():
         _page(head=head, after_title="<div>06/09/2023 08:15</div>"), "http://x/"
     )
     assert other_day.published == "2023-09-07"
+
+
+BODY_DE = "<p>" + "Der Verband hat seine neue Strategie für die kommenden Jahre vorgestellt. " * 8
+GERMAN = "https://www.example.de/presse/neue-strategie"
+
+
+def _german_page(date_line: str) -> str:
+    """A page outside Vietnam whose generic 'date' meta (a modification date that htmldate
+    reads) differs from the date line under the title."""
+    return (
+        "<html lang='de'><head><meta name='date' content='2022-02-09'><title>Neue Strategie"
+        f"</title></head><body><main><article><h1>Neue Strategie des Verbands vorgestellt</h1>"
+        f"<div class='meta'>{date_line}</div><div class='text'>{BODY_DE}</p></div></article>"
+        "</main><aside><ul><li><a href='/b'>Ältere Meldung über den Verband</a> 12.12.2021"
+        "</li></ul></aside></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "day"),
+    [
+        ("Datum: 03.02.2022", "2022-02-03"),
+        ("03.02.2022, 12:01 Uhr", "2022-02-03"),
+        ("4.\u20092.\u20092022.", "2022-02-04"),
+    ],
+)
+def test_dotted_date_line_by_the_title_wins_over_htmldate_elsewhere(line, day):
+    art = extract_article(_german_page(line), GERMAN)
+    # the day only: a printed time's zone is unknown outside Vietnam
+    assert (art.published, art.date_method) == (day, "header-block")
+
+
+def test_a_date_line_that_may_be_month_first_is_left_to_htmldate_elsewhere():
+    assert extract_article(_german_page("03/02/2022"), GERMAN).date_method == "htmldate"
+    day_above_12 = extract_article(_german_page("17/02/2022"), GERMAN)
+    assert (day_above_12.published, day_above_12.date_method) == ("2022-02-17", "header-block")

@@ -16,7 +16,7 @@ from datetime import datetime
 from lxml.html import HtmlElement
 
 from dvcrawl.constants import VN_TZ
-from dvcrawl.extract.dates import is_doubtful, parse_iso, parse_vn
+from dvcrawl.extract.dates import day_first_certain, is_doubtful, parse_iso, parse_vn
 from dvcrawl.extract.junk import PAGE_HINT, TAIL_HEADINGS, hint_of
 from dvcrawl.extract.text import key
 from dvcrawl.headtags import matching
@@ -117,9 +117,14 @@ def _lines(tree: HtmlElement) -> list[tuple[str, HtmlElement]]:
 
 
 def _line_date(
-    lines: list[tuple[str, HtmlElement]], i: int, title_el: HtmlElement | None, below: bool
+    lines: list[tuple[str, HtmlElement]],
+    i: int,
+    title_el: HtmlElement | None,
+    below: bool,
+    certain: bool = False,
 ) -> str | None:
-    """A date printed on line ``i`` (its time may sit on the next or previous short line)."""
+    """A date printed on line ``i`` (its time may sit on the next or previous short line);
+    ``certain``: only a date no reader would take month first."""
     text, el = lines[i]
     if len(text) > _MAX_DATE_LINE or _in_furniture(el, title_el, below):
         return None
@@ -136,11 +141,13 @@ def _line_date(
     window = f"{prev} {text} {nxt}"
     found = parse_vn(window, pos=len(prev) + 1)
     if found and found.start <= len(prev) + 1 + len(text):
-        return found.value
+        return None if certain and not day_first_certain(window, found) else found.value
     return None
 
 
-def _near_title(tree: HtmlElement, title_el: HtmlElement | None) -> str | None:
+def _near_title(
+    tree: HtmlElement, title_el: HtmlElement | None, certain: bool = False
+) -> str | None:
     if title_el is None:
         return None
     lines = _lines(tree)
@@ -152,11 +159,11 @@ def _near_title(tree: HtmlElement, title_el: HtmlElement | None) -> str | None:
     for i in range(last_title + 1, min(len(lines), last_title + 1 + _AFTER_TITLE)):
         if len(lines[i][0]) > 2 * _MAX_DATE_LINE + 60 or key(lines[i][0]) in TAIL_HEADINGS:
             break  # the body or a list of other stories has started: their dates are not ours
-        if value := _line_date(lines, i, title_el, below=True):
+        if value := _line_date(lines, i, title_el, True, certain):
             return value
     today = datetime.now(VN_TZ).date().isoformat()
     for i in range(idx - 1, max(-1, idx - 1 - _BEFORE_TITLE), -1):
-        value = _line_date(lines, i, title_el, below=False)
+        value = _line_date(lines, i, title_el, False, certain)
         if value and not value.startswith(today):  # above the title, "today" is the date bar
             return value
     return None
@@ -181,6 +188,13 @@ def find_date(
     # metadata still gives the time and offset when it names the same day.
     if guess and (found is None or not found[0].startswith(guess[:10])):
         found = (guess, "htmldate")
+    if not day_first and (found is None or found[1] == "htmldate"):
+        # htmldate picks among all the page's dates; the date line by the title, printed so
+        # no reader takes it month first ("27.01.2022"), is the page's own word. Its day only:
+        # the zone of a printed time is unknown outside Vietnam.
+        printed = _near_title(tree, title_el, certain=True)
+        if printed and (found is None or not found[0].startswith(printed[:10])):
+            found = (printed[:10], "header-block")
     wanted = day_first and (found is None or len(found[0]) == 10)
     near = _near_title(tree, title_el) if wanted else None
     if found is None and near:

@@ -15,7 +15,7 @@ from dvcrawl.constants import VN_TZ
 from dvcrawl.datesanity import MAX_FUTURE
 from dvcrawl.textnorm import fold
 
-__all__ = ["VN_TZ", "Found", "is_doubtful", "parse_iso", "parse_vn"]
+__all__ = ["VN_TZ", "Found", "day_first_certain", "is_doubtful", "parse_iso", "parse_vn"]
 # Before the web portals existed; a date older than this is a parsing accident.
 EARLIEST_YEAR = 1990
 
@@ -95,6 +95,17 @@ def parse_vn(text: str, pos: int = 0) -> Found | None:
         if value:
             return Found(value, m.start(), m.end())
     return None
+
+
+def day_first_certain(text: str, found: Found) -> bool:
+    """Would every reader take ``found`` (parsed from ``text``) day first? Dots are the
+    European order ("27.01.2022", "4. 2. 2022"), and a day above 12 cannot be a month
+    ("17/02/2022"); "06/01/2020" may be a US June 1st, and is read day first only on
+    Vietnamese pages."""
+    m = _DMY.match(text, found.start)
+    if m is None:  # the wordy form ("6 tháng 1 năm 2022") names the month
+        return True
+    return "." in text[m.start() : m.end()] or int(m.group(1)) > 12
 
 
 def parse_iso(text: str) -> str | None:
