@@ -11,7 +11,7 @@ stories (only short lines near the title, and the scan stops at a "Tin liên qua
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from lxml.html import HtmlElement
 
@@ -50,6 +50,11 @@ _DATE_HINT = re.compile(
     r"(?:^|[\s_-])(datetime|date-now|today|currentdate|current-date|date-bar|datebar)(?:$|[\s_-])",
     re.I,
 )
+# An ISO 8601 moment with its offset, wherever the page states one (JSON, time tags, analytics).
+_STAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?[+-]\d{2}:?\d{2}")
+_SAME_MOMENT = timedelta(minutes=1)
+# The offsets news sites publish from: Hawaii (UTC-10) to Kiribati (UTC+14).
+_WEST, _EAST = timedelta(hours=-10), timedelta(hours=14)
 # A date alone in brackets after a headline link: an item of a list of other stories.
 _BRACKETED = re.compile(r"^\(\s*[\d/.\-: hg]+\s*\)$")
 
@@ -64,6 +69,22 @@ def _from_meta(tree: HtmlElement) -> tuple[str, str] | None:
         m = _JSONLD_DATE.search(script.text or "")
         if m and (value := parse_iso(m.group(1)) or _vn(m.group(1))):
             return value, "jsonld"
+    return None
+
+
+def _local_form(tree: HtmlElement, value: str) -> str | None:
+    """The UTC metadata moment ``value`` as the page states it elsewhere with its own offset
+    (JSON-LD, a time tag): the day its readers saw. Many CMSs write metadata in UTC, which
+    moves an evening story of the Americas, or a night one of Asia, to another day."""
+    moment = datetime.fromisoformat(value)
+    if len(value) <= 10 or moment.utcoffset():
+        return None
+    for text in tree.xpath("//script/text() | //time/@datetime | //meta/@content"):
+        for m in _STAMP.finditer(text):
+            other = parse_iso(m.group(0))
+            stated = datetime.fromisoformat(other) if other else None
+            if stated and stated.utcoffset() and abs(stated - moment) < _SAME_MOMENT:
+                return other
     return None
 
 
@@ -183,10 +204,12 @@ def find_date(
     ``day_first`` (Vietnamese pages): elsewhere "12/10/2020" may be month first.
     """
     found = _from_meta(tree) or _from_profile(tree, profile, title_el)
+    if found and (local := _local_form(tree, found[0])):
+        found = (local, found[1])
     guess = None if day_first else parse_iso(fallback or "")
     # Elsewhere htmldate (which weighs metadata against the page) is the better judge;
     # metadata still gives the time and offset when it names the same day.
-    if guess and (found is None or not found[0].startswith(guess[:10])):
+    if guess and (found is None or not _meta_stands(found[0], guess[:10])):
         found = (guess, "htmldate")
     if not day_first and (found is None or found[1] == "htmldate"):
         # htmldate picks among all the page's dates; the date line by the title, printed so
@@ -207,6 +230,21 @@ def find_date(
             guess = None
         return (guess, "htmldate-fallback", True) if guess else (None, None, False)
     return found[0], found[1], is_doubtful(found[0])
+
+
+def _meta_stands(stated: str, day: str) -> bool:
+    """Does metadata's ``stated`` date stand against htmldate's ``day``? When it names that
+    day, or the day next to it with a time at a local offset (the site's own zone: htmldate
+    is then a day off), or a UTC time that no offset news sites publish from moves to ``day``.
+    """
+    if stated.startswith(day):
+        return True
+    moment = datetime.fromisoformat(stated)
+    if len(stated) <= 10 or abs(date.fromisoformat(day) - moment.date()) != timedelta(days=1):
+        return False
+    if moment.utcoffset():
+        return True
+    return date.fromisoformat(day) not in {(moment + _WEST).date(), (moment + _EAST).date()}
 
 
 def _not_the_articles(tree: HtmlElement, day: str) -> bool:
