@@ -199,9 +199,17 @@ def _pick(meta: str, htmldate_day: str) -> tuple[str | None, str | None]:
         ("2020-12-24T23:59:50Z", "2020-12-25", False),  # 01:59 in Cairo
         ("2020-07-09T10:04:04Z", "2020-07-08", True),  # no news site is 10 hours behind UTC
         ("2023-10-31T08:47:16Z", "2023-10-03", False),  # weeks apart: htmldate weighs the page
+        ("2022-05-10T23:35:55", "2022-05-11", False),  # no offset: the zone is unknown here
     ],
 )
 def test_metadata_against_htmldate_a_day_apart(meta, htmldate_day, kept):
     published, method = _pick(meta, htmldate_day)
     assert (method == "meta:article:published_time") is kept
     assert published == (parse_iso(meta) if kept else htmldate_day)
+
+
+def test_offsetless_metadata_time_is_its_day_alone_outside_vietnam():
+    assert _pick("2022-05-10T23:35:55", "2022-05-10") == (
+        "2022-05-10",
+        "meta:article:published_time",
+    )

@@ -11,7 +11,7 @@ stories (only short lines near the title, and the scan stops at a "Tin liên qua
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 
 from lxml.html import HtmlElement
 
@@ -59,15 +59,17 @@ _WEST, _EAST = timedelta(hours=-10), timedelta(hours=14)
 _BRACKETED = re.compile(r"^\(\s*[\d/.\-: hg]+\s*\)$")
 
 
-def _from_meta(tree: HtmlElement) -> tuple[str, str] | None:
+def _from_meta(tree: HtmlElement, zone: tzinfo | None) -> tuple[str, str] | None:
+    """Metadata's publication date; an offset-less time is read in ``zone`` (None: unknown,
+    the day alone)."""
     for tag, tests, attr, method in _META:
         for el in matching(tree, tag, *tests):
-            value = parse_iso(el.get(attr) or "") or _vn(el.get(attr) or "")
+            value = parse_iso(el.get(attr) or "", zone) or _vn(el.get(attr) or "")
             if value:
                 return value, method
     for script in matching(tree, "script", _JSONLD):
         m = _JSONLD_DATE.search(script.text or "")
-        if m and (value := parse_iso(m.group(1)) or _vn(m.group(1))):
+        if m and (value := parse_iso(m.group(1), zone) or _vn(m.group(1))):
             return value, "jsonld"
     return None
 
@@ -203,7 +205,9 @@ def find_date(
     doubtful for staff to check. Short date lines near the title are read only when
     ``day_first`` (Vietnamese pages): elsewhere "12/10/2020" may be month first.
     """
-    found = _from_meta(tree) or _from_profile(tree, profile, title_el)
+    # Outside Vietnam the zone of an offset-less metadata time is unknown.
+    found = _from_meta(tree, VN_TZ if day_first else None)
+    found = found or _from_profile(tree, profile, title_el)
     if found and (local := _local_form(tree, found[0])):
         found = (local, found[1])
     guess = None if day_first else parse_iso(fallback or "")
