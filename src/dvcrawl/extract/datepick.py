@@ -130,13 +130,42 @@ def _in_furniture(el: HtmlElement, title_el: HtmlElement | None, below: bool = F
 
 def _lines(tree: HtmlElement) -> list[tuple[str, HtmlElement]]:
     """Non-empty text nodes of the page with their parent element, in document order."""
+    return _kept(tree.xpath("//body//text()"))
+
+
+def _kept(nodes: list) -> list[tuple[str, HtmlElement]]:
+    """The non-empty text nodes outside scripts and styles, with their parent element (for a
+    tail text, the element it follows)."""
     out = []
-    for node in tree.xpath("//body//text()"):
+    for node in nodes:
         text = str(node).strip()
         parent = node.getparent()
         if text and parent is not None and parent.tag not in ("script", "style"):
             out.append((text, parent))
     return out
+
+
+def _around(title_el: HtmlElement) -> list[tuple[str, HtmlElement]]:
+    """The lines of ``_lines`` from a few before the title to a few after it: the text nodes
+    of the body before and after the title are walked by libxml2, and only as many as the
+    scan reads are made Python objects (the whole page's were 4 ms on a long page)."""
+    own = _kept(title_el.xpath(".//text()[ancestor::body]"))
+    return (
+        _near(title_el, "preceding", _BEFORE_TITLE + 1)
+        + own
+        + _near(title_el, "following", _AFTER_TITLE + 3)
+    )
+
+
+def _near(title_el: HtmlElement, axis: str, need: int) -> list[tuple[str, HtmlElement]]:
+    """At least ``need`` lines on ``axis`` next to the title (all there are, if fewer)."""
+    count = 4 * need
+    while True:
+        nodes = title_el.xpath(f"{axis}::text()[ancestor::body][position() <= {count}]")
+        lines = _kept(nodes)
+        if len(lines) >= need or len(nodes) < count:
+            return lines
+        count *= 4
 
 
 def _line_date(
@@ -147,10 +176,17 @@ def _line_date(
     certain: bool = False,
 ) -> str | None:
     """A date printed on line ``i`` (its time may sit on the next or previous short line);
-    ``certain``: only a date no reader would take month first."""
+    ``certain``: only a date no reader would take month first. Whether the line sits in page
+    furniture is asked last: most lines hold no date, and the ancestor walk is the cost."""
     text, el = lines[i]
-    if len(text) > _MAX_DATE_LINE or _in_furniture(el, title_el, below):
+    if len(text) > _MAX_DATE_LINE:
         return None
+    value = _printed(lines, i, certain)
+    return value if value and not _in_furniture(el, title_el, below) else None
+
+
+def _printed(lines: list[tuple[str, HtmlElement]], i: int, certain: bool) -> str | None:
+    text, el = lines[i]
     if _BRACKETED.match(text) and _links_nearby(el):
         return None  # "Headline (25/12/2024)": another story's date
     if i > 0 and _UPDATED.search(fold(lines[i - 1][0][-20:])):
@@ -173,7 +209,7 @@ def _near_title(
 ) -> str | None:
     if title_el is None:
         return None
-    lines = _lines(tree)
+    lines = _around(title_el)
     inside = set(title_el.iter())
     idx = next((i for i, (_, el) in enumerate(lines) if el in inside), None)
     if idx is None:
