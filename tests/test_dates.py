@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from lxml.html import fromstring
 
 from dvcrawl.extract import extract_article
+from dvcrawl.extract.datepick import find_date
 from dvcrawl.extract.dates import is_doubtful, parse_iso, parse_vn
 
 
@@ -134,3 +136,80 @@ def test_date_only_metadata_takes_the_printed_time_of_the_same_day():
         _page(head=head, after_title="<div>06/09/2023 08:15</div>"), "http://x/"
     )
     assert other_day.published == "2023-09-07"
+
+
+BODY_DE = "<p>" + "Der Verband hat seine neue Strategie für die kommenden Jahre vorgestellt. " * 8
+GERMAN = "https://www.example.de/presse/neue-strategie"
+
+
+def _german_page(date_line: str) -> str:
+    """A page outside Vietnam whose generic 'date' meta (a modification date that htmldate
+    reads) differs from the date line under the title."""
+    return (
+        "<html lang='de'><head><meta name='date' content='2022-02-09'><title>Neue Strategie"
+        f"</title></head><body><main><article><h1>Neue Strategie des Verbands vorgestellt</h1>"
+        f"<div class='meta'>{date_line}</div><div class='text'>{BODY_DE}</p></div></article>"
+        "</main><aside><ul><li><a href='/b'>Ältere Meldung über den Verband</a> 12.12.2021"
+        "</li></ul></aside></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "day"),
+    [
+        ("Datum: 03.02.2022", "2022-02-03"),
+        ("03.02.2022, 12:01 Uhr", "2022-02-03"),
+        ("4.\u20092.\u20092022.", "2022-02-04"),
+    ],
+)
+def test_dotted_date_line_by_the_title_wins_over_htmldate_elsewhere(line, day):
+    art = extract_article(_german_page(line), GERMAN)
+    # the day only: a printed time's zone is unknown outside Vietnam
+    assert (art.published, art.date_method) == (day, "header-block")
+
+
+def test_a_date_line_that_may_be_month_first_is_left_to_htmldate_elsewhere():
+    assert extract_article(_german_page("03/02/2022"), GERMAN).date_method == "htmldate"
+    day_above_12 = extract_article(_german_page("17/02/2022"), GERMAN)
+    assert (day_above_12.published, day_above_12.date_method) == ("2022-02-17", "header-block")
+
+
+def test_utc_metadata_takes_the_offset_the_page_states_for_the_same_moment():
+    head = (
+        '<meta property="article:published_time" content="2023-11-09T02:11:03Z">'
+        '<script type="application/ld+json">{"uploadDate":"2023-11-09T09:11:03+07:00"}</script>'
+    )
+    art = extract_article(_page(head=head), "http://x/")
+    assert art.published == "2023-11-09T09:11:03+07:00"
+    other = head.replace("09:11:03+07:00", "10:40:00+07:00")  # another moment: not this one
+    assert extract_article(_page(head=other), "http://x/").published == "2023-11-09T02:11:03+00:00"
+
+
+def _pick(meta: str, htmldate_day: str) -> tuple[str | None, str | None]:
+    html = f'<html><head><meta property="article:published_time" content="{meta}"></head></html>'
+    published, method, _ = find_date(fromstring(html), None, None, htmldate_day, day_first=False)
+    return published, method
+
+
+@pytest.mark.parametrize(
+    ("meta", "htmldate_day", "kept"),
+    [
+        ("2023-11-09T03:02:34-05:00", "2023-11-08", True),  # a local offset: the site's zone
+        ("2023-11-09T02:11:03Z", "2023-11-08", False),  # 21:11 in New York
+        ("2020-12-24T23:59:50Z", "2020-12-25", False),  # 01:59 in Cairo
+        ("2020-07-09T10:04:04Z", "2020-07-08", True),  # no news site is 10 hours behind UTC
+        ("2023-10-31T08:47:16Z", "2023-10-03", False),  # weeks apart: htmldate weighs the page
+        ("2022-05-10T23:35:55", "2022-05-11", False),  # no offset: the zone is unknown here
+    ],
+)
+def test_metadata_against_htmldate_a_day_apart(meta, htmldate_day, kept):
+    published, method = _pick(meta, htmldate_day)
+    assert (method == "meta:article:published_time") is kept
+    assert published == (parse_iso(meta) if kept else htmldate_day)
+
+
+def test_offsetless_metadata_time_is_its_day_alone_outside_vietnam():
+    assert _pick("2022-05-10T23:35:55", "2022-05-10") == (
+        "2022-05-10",
+        "meta:article:published_time",
+    )

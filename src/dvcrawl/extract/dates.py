@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 
 from dvcrawl.constants import VN_TZ
 from dvcrawl.datesanity import MAX_FUTURE
 from dvcrawl.textnorm import fold
 
-__all__ = ["VN_TZ", "Found", "is_doubtful", "parse_iso", "parse_vn"]
+__all__ = ["VN_TZ", "Found", "day_first_certain", "is_doubtful", "parse_iso", "parse_vn"]
 # Before the web portals existed; a date older than this is a parsing accident.
 EARLIEST_YEAR = 1990
 
@@ -97,15 +97,26 @@ def parse_vn(text: str, pos: int = 0) -> Found | None:
     return None
 
 
-def parse_iso(text: str) -> str | None:
+def day_first_certain(text: str, found: Found) -> bool:
+    """Would every reader take ``found`` (parsed from ``text``) day first? Dots are the
+    European order ("27.01.2022", "4. 2. 2022"), and a day above 12 cannot be a month
+    ("17/02/2022"); "06/01/2020" may be a US June 1st, and is read day first only on
+    Vietnamese pages."""
+    m = _DMY.match(text, found.start)
+    if m is None:  # the wordy form ("6 tháng 1 năm 2022") names the month
+        return True
+    return "." in text[m.start() : m.end()] or int(m.group(1)) > 12
+
+
+def parse_iso(text: str, zone: tzinfo | None = VN_TZ) -> str | None:
     """Metadata dates (ISO 8601) in the contract form. A stated offset is kept as the page gives
-    it (converting would move a "19:10-05:00" evening into the next day); only an offset-less
-    time is read as Vietnam time."""
+    it (converting would move a "19:10-05:00" evening into the next day); an offset-less time
+    is read in ``zone`` (Vietnam time), or as its day alone when the zone is unknown (None)."""
     m = _ISO.match(text or "")
     if not m:
         return None
     y, mo, d, hh, mm, ss, tz = m.groups()
-    if hh is None:
+    if hh is None or (tz is None and zone is None):
         return _make(int(y), int(mo), int(d), None)
     try:
         naive = datetime(int(y), int(mo), int(d), int(hh), int(mm), int(ss or 0))
@@ -114,7 +125,7 @@ def parse_iso(text: str) -> str | None:
     if tz:
         moment = naive.replace(tzinfo=UTC if tz == "Z" else _offset(tz))
     else:
-        moment = naive.replace(tzinfo=VN_TZ)  # portals print local time without a zone
+        moment = naive.replace(tzinfo=zone)  # portals print local time without a zone
     return moment.replace(second=0 if not ss else moment.second).isoformat()
 
 
