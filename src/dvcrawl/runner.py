@@ -16,6 +16,7 @@ from scrapy.settings import Settings
 
 from dvcrawl import settings as default_settings
 from dvcrawl.crawlstate import CrawlState
+from dvcrawl.gcpolicy import settle_heap
 from dvcrawl.logs import quiet_libraries
 from dvcrawl.sources import Source
 from dvcrawl.spiders.portal import PortalSpider
@@ -125,6 +126,7 @@ def run_crawl(
             max_depth=settings.getint("DVCRAWL_MAX_LISTING_DEPTH"),
             max_pages=settings.getint("DVCRAWL_MAX_PAGES"),
         )
+    settle_heap()
     process.start()
     runs.count_copies(db, results)
     return CrawlSummary(results)

@@ -69,7 +69,26 @@ LOG_VERSIONS: list[str] = []  # the component-version banner on every crawl is n
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
     "scrapy.extensions.remote_control.RemoteControl": None,  # no open port on a crawler host
+    # dvcrawl's own progress line and run rows say what these said; RSS is bench_crawl's.
+    "scrapy.extensions.logstats.LogStats": None,
+    "scrapy.extensions.memusage.MemoryUsage": None,
     "dvcrawl.progress.ProgressLog": 500,
+}
+# Every request and every callback output passes each middleware in turn (an async generator
+# layer per spider middleware and output), so what a crawl never uses is switched off; what
+# it needs stays (tests/test_scrapy_components.py): robots.txt, offsite, timeouts, user agent,
+# retries, redirects and meta refresh, compression, proxies, the downloader's stats (a run's
+# failure reason) and HTTP-error filtering. Off: link-hop depth (DEPTH_LIMIT is 0; the spider
+# counts hops itself), Referer headers, the URL-length filter (canonical URLs of news pages
+# are short; the page cap bounds a trap), meta-copy detection (a debugging aid), HTTP auth.
+SPIDER_MIDDLEWARES = {
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+    "scrapy.spidermiddlewares.referer.RefererMiddleware": None,
+    "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
+    "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
+}
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
 }
 DVCRAWL_PROGRESS_INTERVAL = table.SETTINGS["progress_interval"].default
 # Article pages are extracted, scored and fingerprinted in this many worker processes

@@ -18,6 +18,7 @@ from typing import NoReturn
 
 from dvcrawl import __version__
 from dvcrawl.errors import DvcrawlError
+from dvcrawl.gcpolicy import collect_less
 from dvcrawl.logs import setup_logging
 
 log = logging.getLogger("dvcrawl")
@@ -81,4 +82,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def entry() -> None:
+    collect_less()  # before the commands' imports: see dvcrawl.gcpolicy
     sys.exit(main())
