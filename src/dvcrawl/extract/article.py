@@ -225,7 +225,7 @@ def _extract_tree(
     day_first = vietnamese or looks_vietnamese(tree, url, title)
     caps = captions(tree) if day_first else set()  # trafilatura leaves captions out itself
     art.published, art.date_method, art.date_doubtful = find_date(
-        tree, title_el, profile, base.date, day_first
+        tree, title_el, profile, lambda: base.date, day_first
     )
     decisions["published"] = art.date_method or "none"
     known_lead: list[str] = []
@@ -263,7 +263,7 @@ def _extract_tree(
         byline, lines = lines[-1], lines[:-1]
     site = meta_content(tree, ("property", "og:site_name"))
     art.author, decisions["author"] = pick_author(
-        byline, base.author, site, host_label(url), local=day_first
+        byline, lambda: base.author, site, host_label(url), local=day_first
     )
     if art.author and decisions["author"] == "trafilatura":
         art.author = as_printed(art.author, source)

@@ -11,6 +11,7 @@ stories (only short lines near the title, and the scan stops at a "Tin liên qua
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime, timedelta, tzinfo
 
 from lxml.html import HtmlElement
@@ -232,21 +233,22 @@ def find_date(
     tree: HtmlElement,
     title_el: HtmlElement | None,
     profile: Profile | None,
-    fallback: str | None = None,
+    fallback: str | Callable[[], str] | None = None,
     day_first: bool = True,
 ) -> tuple[str | None, str | None, bool]:
     """(published, date_method, date_doubtful) for the page; (None, None, False) if none.
 
     ``fallback`` is htmldate's guess (made by trafilatura on the whole page), still marked
-    doubtful for staff to check. Short date lines near the title are read only when
-    ``day_first`` (Vietnamese pages): elsewhere "12/10/2020" may be month first.
+    doubtful for staff to check; a function making it is called only when it is wanted. Short
+    date lines near the title are read only when ``day_first`` (Vietnamese pages): elsewhere
+    "12/10/2020" may be month first.
     """
     # Outside Vietnam the zone of an offset-less metadata time is unknown.
     found = _from_meta(tree, VN_TZ if day_first else None)
     found = found or _from_profile(tree, profile, title_el)
     if found and (local := _local_form(tree, found[0])):
         found = (local, found[1])
-    guess = None if day_first else parse_iso(fallback or "")
+    guess = None if day_first else parse_iso((fallback() if callable(fallback) else fallback) or "")
     # Elsewhere htmldate (which weighs metadata against the page) is the better judge;
     # metadata still gives the time and offset when it names the same day.
     if guess and (found is None or not _meta_stands(found[0], guess[:10])):
@@ -265,7 +267,7 @@ def find_date(
     elif found is not None and near and len(near) > 10 and near.startswith(found[0]):
         found = (near, f"{found[1]}+header-block")  # same day; the page also prints the time
     if found is None:
-        guess = parse_iso(fallback or "")
+        guess = parse_iso((fallback() if callable(fallback) else fallback) or "")
         if guess and day_first and _not_the_articles(tree, guess[:10]):
             guess = None
         return (guess, "htmldate-fallback", True) if guess else (None, None, False)

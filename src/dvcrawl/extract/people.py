@@ -8,6 +8,7 @@ publisher); elsewhere trafilatura's author comes first and the end-of-story byli
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from dvcrawl.extract.byline import LABELLED
 from dvcrawl.extract.title import names_site
@@ -165,15 +166,24 @@ def _printed_form(name: str, source: str, lowered: str) -> str:
 
 
 def pick_author(
-    byline: str | None, found: str | None, site: str = "", host: str = "", *, local: bool = True
+    byline: str | None,
+    found: str | None | Callable[[], str | None],
+    site: str = "",
+    host: str = "",
+    *,
+    local: bool = True,
 ) -> tuple[str | None, str]:
     """(author, how): on ``local`` (Vietnamese) pages the story's own byline first, then
     trafilatura's (less the parts that name the site: ``site`` is og:site_name, ``host`` the
-    host's words); elsewhere trafilatura's first, then the byline; else none."""
+    host's words); elsewhere trafilatura's first, then the byline; else none. ``found`` may be
+    a function making trafilatura's author: it is called only when that author is wanted."""
     own = strip_label(" ".join((byline or "").split())) if byline else None
-    people = _people(found, site, host, local)
-    order = [(own, "byline after the story"), (people, "trafilatura")]
-    for name, how in order if local else order[::-1]:
-        if reads_like_name(name):
+
+    def people() -> str | None:
+        return _people(found() if callable(found) else found, site, host, local)
+
+    order = [(lambda: own, "byline after the story"), (people, "trafilatura")]
+    for name_of, how in order if local else order[::-1]:
+        if reads_like_name(name := name_of()):
             return name, how
     return None, "none"

@@ -1,0 +1,59 @@
+"""trafilatura's baseline on Vietnamese pages, made cheaper (issues 11 and 12): trafilatura's
+metadata read only when dvcrawl's own finders leave a field empty."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import lxml.html
+import pytest
+import trafilatura
+import trafilatura.metadata
+
+import dvcrawl.extract.body as body_mod
+from dvcrawl.extract import extract_article
+from dvcrawl.extract.body import trafilatura_base
+
+GOLDEN = sorted((Path(__file__).parent / "golden").glob("*/*.html"))
+URL = "https://baodongkhoi.example.vn/tin-tuc/hop-mat-a60123.html"
+STORY = (
+    "Ngày 12-10-2020, Ban Dân vận Tỉnh ủy tổ chức họp mặt kỷ niệm 90 năm Ngày Truyền thống "
+    "công tác dân vận của Đảng, tọa đàm và chia sẻ kinh nghiệm giữa các thế hệ cán bộ. "
+)
+PAGE = (
+    "<html lang='vi'><head><title>Họp mặt 90 năm Ngày Truyền thống công tác dân vận</title>"
+    "</head><body><h1>Họp mặt 90 năm Ngày Truyền thống công tác dân vận</h1>"
+    "<div class='date'>12/10/2020 19:57</div><article>"
+    + "".join(f"<p>Đoạn {i}. {STORY * 2}</p>" for i in range(5))
+    + "<p>Quốc Hùng</p></article></body></html>"
+)
+
+
+def _tree(html: str | bytes) -> lxml.html.HtmlElement:
+    return lxml.html.document_fromstring(html)
+
+
+@pytest.mark.parametrize("page", GOLDEN, ids=lambda p: p.name)
+def test_the_metadata_read_on_demand_is_trafilaturas(page):
+    html = page.read_bytes()
+    base = trafilatura_base(_tree(html), URL, precise=True)
+    whole = trafilatura.bare_extraction(_tree(html), url=URL, with_metadata=True)
+    assert (base.title, base.author, base.date) == (
+        whole.title or "",
+        whole.author or "",
+        whole.date or "",
+    )
+
+
+def test_no_date_search_when_the_page_prints_its_date(monkeypatch):
+    searched = []
+
+    def counted(*args, **kwargs):
+        searched.append(args)
+        return None
+
+    monkeypatch.setattr(trafilatura.metadata, "find_date", counted)
+    monkeypatch.setattr(body_mod, "find_date", counted)
+    art = extract_article(PAGE, URL)
+    assert art.published == "2020-10-12T19:57:00+07:00"
+    assert searched == []
