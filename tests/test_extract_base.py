@@ -1,5 +1,6 @@
-"""trafilatura's baseline on Vietnamese pages, made cheaper (issues 11 and 12): trafilatura's
-metadata read only when dvcrawl's own finders leave a field empty."""
+"""trafilatura's baseline on Vietnamese pages, made cheaper (issues 11 and 12): fast mode first
+when it keeps what the full call would, and trafilatura's metadata read only when dvcrawl's own
+finders leave a field empty."""
 
 from __future__ import annotations
 
@@ -57,3 +58,30 @@ def test_no_date_search_when_the_page_prints_its_date(monkeypatch):
     art = extract_article(PAGE, URL)
     assert art.published == "2020-10-12T19:57:00+07:00"
     assert searched == []
+
+
+def test_fast_mode_alone_reads_an_ordinary_story(monkeypatch):
+    real, calls = trafilatura.bare_extraction, []
+
+    def counted(*args, **kwargs):
+        calls.append(kwargs.get("fast", False))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(body_mod.trafilatura, "bare_extraction", counted)
+    art = extract_article(PAGE, URL)
+    assert art.text.startswith("Đoạn 0. Ngày 12-10-2020") and art.is_article
+    assert calls == [True]
+
+
+def test_the_full_call_decides_when_fast_mode_reads_part_of_the_story(monkeypatch):
+    real = trafilatura.bare_extraction
+
+    def fast_reads_one_paragraph(*args, fast=False, **kwargs):
+        found = real(*args, fast=fast, **kwargs)
+        if fast and found is not None:
+            found.text = found.text.splitlines()[0] + "\n" + found.text.splitlines()[1]
+        return found
+
+    monkeypatch.setattr(body_mod.trafilatura, "bare_extraction", fast_reads_one_paragraph)
+    base = trafilatura_base(_tree(PAGE), URL, precise=True)
+    assert len(base.lines) >= 5
