@@ -16,7 +16,7 @@ from dvcrawl.extract import extract_article
 from dvcrawl.extract.body import trafilatura_base
 
 GOLDEN = sorted((Path(__file__).parent / "golden").glob("*/*.html"))
-URL = "https://baodongkhoi.example.vn/tin-tuc/hop-mat-a60123.html"
+URL = "https://baodongkhoi.example.vn/ban-dan-van-tinh-uy-hop-mat-90-nam-a60123.html"
 STORY = (
     "Ngày 12-10-2020, Ban Dân vận Tỉnh ủy tổ chức họp mặt kỷ niệm 90 năm Ngày Truyền thống "
     "công tác dân vận của Đảng, tọa đàm và chia sẻ kinh nghiệm giữa các thế hệ cán bộ. "
@@ -60,7 +60,12 @@ def test_no_date_search_when_the_page_prints_its_date(monkeypatch):
     assert searched == []
 
 
-def test_fast_mode_alone_reads_an_ordinary_story(monkeypatch):
+@pytest.mark.parametrize(
+    ("url", "modes"),
+    [(URL, [True]), ("https://baodongkhoi.example.vn/tin-tuc/", [False])],
+    ids=["article", "listing-address"],
+)
+def test_fast_mode_alone_reads_a_story_at_an_articles_address(monkeypatch, url, modes):
     real, calls = trafilatura.bare_extraction, []
 
     def counted(*args, **kwargs):
@@ -68,9 +73,9 @@ def test_fast_mode_alone_reads_an_ordinary_story(monkeypatch):
         return real(*args, **kwargs)
 
     monkeypatch.setattr(body_mod.trafilatura, "bare_extraction", counted)
-    art = extract_article(PAGE, URL)
+    art = extract_article(PAGE, url)
     assert art.text.startswith("Đoạn 0. Ngày 12-10-2020") and art.is_article
-    assert calls == [True]
+    assert calls == modes
 
 
 def test_the_full_call_decides_when_fast_mode_reads_part_of_the_story(monkeypatch):

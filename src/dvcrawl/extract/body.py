@@ -31,6 +31,7 @@ from dvcrawl.constants import MIN_BODY_CHARS
 from dvcrawl.extract.byline import is_tail_line
 from dvcrawl.extract.cleanup import has_layout_tables, prune, selector, unwrap_layout_tables
 from dvcrawl.extract.generic import block_lines, container_of, trailer_lines
+from dvcrawl.linkclass import looks_like_article
 from dvcrawl.profiles import Profile
 
 log = logging.getLogger(__name__)
@@ -45,12 +46,6 @@ _WIDENING_KEEPS = 0.95
 # A container with less text than this is a wrong match (an empty rich-text field).
 _MIN_CONTAINER = 200
 _SNIPPET = 120
-# trafilatura's passes, (precision mode, fast mode), in order: the next runs when one finds next
-# to nothing; on Vietnamese pages (True) fast mode first, kept when it passes _fast_suffices.
-_PASSES = {
-    True: ((True, True), (True, False), (False, False)),
-    False: ((False, False), (True, False)),
-}
 # Fast mode's text must hold at least this share of the text of the region holding its lines.
 _FAST_HOLDS = 0.5
 
@@ -126,17 +121,21 @@ def trafilatura_base(tree: HtmlElement, url: str, precise: bool) -> Base:
     never comments.
 
     ``precise`` (Vietnamese pages): precision mode, which leaves out the source-name and
-    section lines Vietnamese papers print under the story, in fast mode first (kept only when
-    ``_fast_suffices``). Elsewhere the default balance, as plain trafilatura runs: measured on
-    the public sets, precision mode loses more story than the furniture it drops, and fast
-    mode loses story on trafilatura's set.
+    section lines Vietnamese papers print under the story; at an article's address fast mode
+    first, kept only when ``_fast_suffices`` (on listing and home pages it seldom finds their
+    text and the full call ran anyway: 13 of the 14 listings of the Vietnamese set). Elsewhere
+    the default balance, as plain trafilatura runs: measured on the public sets, precision mode
+    loses more story than the furniture it drops, and fast mode loses story on trafilatura's set.
     """
     doc = None
     page = tree  # trafilatura (>= 2.3, pyproject.toml) reads a copy of a tree it is given
     if has_layout_tables(tree):  # else the article comes out as table rows
         page = deepcopy(tree)
         unwrap_layout_tables(page)
-    for precision, fast in _PASSES[precise]:
+    passes = [(precise, False), (not precise, False)]  # (precision mode, fast mode)
+    if precise and looks_like_article(url):  # elsewhere fast mode mostly finds next to nothing
+        passes.insert(0, (True, True))
+    for precision, fast in passes:
         found = trafilatura.bare_extraction(
             page,
             url=url,
