@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from dvcrawl import dedupe, workpool
+from dvcrawl.relevance import score_article
 from dvcrawl.sampleportals import SampleNetwork
 from dvcrawl.workpool import PagePool, analyse_page
 
@@ -73,6 +74,13 @@ def test_a_worker_analyses_a_page_as_the_crawl_process_would():
     assert analysed.fingerprint == dedupe.fingerprint(here.article.text)
     assert worker != os.getpid()
     assert _gone_within({worker}, 10) == set()  # closing the last handle ends the workers
+
+
+def test_a_page_is_scored_and_fingerprinted_as_its_text_alone_would_be():
+    """The worker normalises the body once for both; the figures must not change."""
+    here = analyse_page(PAGE.replace("ủy".encode(), "uỷ".encode()), URL, {})
+    assert here.relevance == score_article(here.article.title, here.article.text)
+    assert here.fingerprint == dedupe.fingerprint(here.article.text)
 
 
 def test_workers_never_import_scipy():

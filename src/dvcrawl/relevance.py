@@ -41,8 +41,10 @@ class _Lexicon:
     decision: dict
 
 
-def _norm(text: str) -> str:
-    return _DASH.sub(" - ", normalize_for_compare(text))
+def _norm(text: str, normalized: str | None = None) -> str:
+    if normalized is None:
+        normalized = normalize_for_compare(text)
+    return _DASH.sub(" - ", normalized)
 
 
 def _alternation(forms: list[str]) -> re.Pattern:
@@ -95,9 +97,9 @@ def _typed_without_diacritics(norm: str) -> bool:
     return non_ascii / letters < _FOLDED_BELOW
 
 
-def _prepare(text: str, lex: _Lexicon) -> tuple[str, re.Pattern]:
+def _prepare(text: str, lex: _Lexicon, normalized: str | None) -> tuple[str, re.Pattern]:
     """Normalised text with masks blanked, and the pattern that fits its diacritics."""
-    norm = _norm(text)
+    norm = _norm(text, normalized)
     folded = _typed_without_diacritics(norm)
     if folded:
         norm = fold(norm)
@@ -106,9 +108,9 @@ def _prepare(text: str, lex: _Lexicon) -> tuple[str, re.Pattern]:
     return norm, (lex.folded if folded else lex.accented)
 
 
-def _matches(text: str, lex: _Lexicon) -> dict[str, list[float]]:
+def _matches(text: str, lex: _Lexicon, normalized: str | None = None) -> dict[str, list[float]]:
     """label -> weights of each occurrence (job-title uses discounted)."""
-    norm, pattern = _prepare(text, lex)
+    norm, pattern = _prepare(text, lex, normalized)
     found: dict[str, list[float]] = {}
     for m in pattern.finditer(norm):
         label, weight = lex.label_of[m.group(1)]
@@ -119,12 +121,16 @@ def _matches(text: str, lex: _Lexicon) -> dict[str, list[float]]:
     return found
 
 
-def score_article(title: str, text: str) -> Relevance:
-    """Score ``title`` and ``text``; ``terms`` lists what matched, for staff to see."""
+def score_article(title: str, text: str, normalized: str | None = None) -> Relevance:
+    """Score ``title`` and ``text``; ``terms`` lists what matched, for staff to see.
+
+    ``normalized``: ``normalize_for_compare(text)`` when the caller already has it (the
+    extraction worker normalises a body once for this and for its fingerprint).
+    """
     lex = _lexicon()
     rule = lex.decision
     in_title = _matches(title or "", lex)
-    in_body = _matches(text or "", lex)
+    in_body = _matches(text or "", lex, normalized)
     score = 0.0
     for weights in in_title.values():
         score += max(weights) * rule["title_factor"]

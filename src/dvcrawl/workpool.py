@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from dvcrawl.extract import ExtractedArticle, extract_article
 from dvcrawl.fingerprint import Fingerprint, fingerprint
 from dvcrawl.relevance import Relevance, score_article
+from dvcrawl.textnorm import normalize_for_compare
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +54,9 @@ def analyse_page(body: bytes, url: str, options: dict) -> PageAnalysis:
     article = extract_article(body, url, **options)
     if not article.is_article:
         return PageAnalysis(article)
-    relevance = score_article(article.title, article.text)
-    return PageAnalysis(article, relevance, fingerprint(article.text))
+    normalized = normalize_for_compare(article.text or "")  # once for both
+    relevance = score_article(article.title, article.text, normalized)
+    return PageAnalysis(article, relevance, fingerprint(article.text, normalized))
 
 
 def default_workers() -> int:
