@@ -83,6 +83,20 @@ def test_a_page_is_scored_and_fingerprinted_as_its_text_alone_would_be():
     assert here.fingerprint == dedupe.fingerprint(here.article.text)
 
 
+def test_workers_are_forked_warm():
+    """The forkserver analysed a built-in article (extraction, relevance and fingerprint all
+    ran) before forking, so no worker pays for first-use loading on its first page."""
+    from dvcrawl import workwarm
+
+    assert workwarm.warm()  # the built-in page is an article: every stage is exercised
+    pool = PagePool(1)
+    try:
+        probe = "'dvcrawl.workwarm' in __import__('sys').modules"  # eval: a picklable callable
+        assert pool.run(eval, probe).result(timeout=120)
+    finally:
+        pool.close()
+
+
 def test_workers_never_import_scipy():
     """datasketch (and through it SciPy) stays in the store: ~60 MB more per worker."""
     code = "import sys, dvcrawl.workpool; print(sorted({'datasketch', 'scipy'} & set(sys.modules)))"

@@ -8,9 +8,11 @@ hashes (``dvcrawl.fingerprint``, pure Python); the store turns them into a MinHa
 (``dvcrawl.minhash``). datasketch is imported by neither: it imports SciPy, ~60 MB more in
 every process, which would break the crawl's 500 MB memory budget.
 
-- Workers are forked from a ``forkserver`` that has imported this module, never from the crawl
-  process itself (forking a process with the reactor's threads running is unsafe), and are
-  replaced after :data:`TASKS_PER_WORKER` pages each, which bounds their memory.
+- Workers are forked from a ``forkserver`` that has imported this module and analysed one
+  built-in page (``dvcrawl.workwarm``: a new worker's first page no longer costs ~25 ms more),
+  never from the crawl process itself (forking a process with the reactor's threads running
+  is unsafe), and are replaced after :data:`TASKS_PER_WORKER` pages each, which bounds their
+  memory.
 - A worker ignores SIGINT (the crawl process decides when to stop) and exits as soon as the
   crawl process is gone, even after ``kill -9``: a watchdog thread waits on the crawl
   process's pidfd. (The pool's own pipes cannot tell: each worker holds both ends of its task
@@ -111,7 +113,7 @@ class _SharedPool:
 
     def _new_executor(self) -> ProcessPoolExecutor:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([__name__])
+        context.set_forkserver_preload(["dvcrawl.workwarm"])  # this module, and warm
         log.debug("extraction pool of %d worker processes", self.workers)
         return ProcessPoolExecutor(
             max_workers=self.workers,
