@@ -204,9 +204,10 @@ class GuardedSelector:
 def _page(tree: HtmlElement) -> _Page:
     page = _PAGES.get(tree)
     if page is None:
-        classes = [c.casefold() for c in _CLASSES(tree)]
+        # A line break splits tokens as a space does; casefold has no context (unlike lower's
+        # final sigma), so the joined text is folded at once.
+        class_text = "\n".join(_CLASSES(tree)).casefold()
         ids = [i.casefold() for i in _IDS(tree)]
-        class_text = "\n".join(classes)  # a line break splits tokens as a space does
         page = _Page(
             frozenset(_TOKEN.findall(class_text)), frozenset(ids), class_text, "\n".join(ids)
         )
