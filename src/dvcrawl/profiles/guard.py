@@ -24,6 +24,8 @@ _CLASSES = etree.XPath("descendant-or-self::*/@class", smart_strings=False)
 _IDS = etree.XPath("descendant-or-self::*/@id", smart_strings=False)
 # How XPath's normalize-space (what cssselect's class test uses) splits a class list.
 _TOKEN = re.compile(r"[^ \t\n\r]+")
+# What str.split also splits on in ASCII text besides those four: absent, split is findall.
+_OTHER_ASCII_SPACE = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
 # Attribute operators whose value must appear in the attribute as a substring.
 _SUBSTRING_OPS = frozenset({"=", "~=", "^=", "$=", "*=", "|="})
 
@@ -216,7 +218,7 @@ def _page(tree: HtmlElement) -> _Page:
         class_text = raw_class_text.casefold()
         ids = [i.casefold() for i in _IDS(tree)]
         page = _Page(
-            frozenset(_TOKEN.findall(class_text)),
+            frozenset(_tokens(class_text)),
             frozenset(ids),
             class_text,
             "\n".join(ids),
@@ -224,3 +226,10 @@ def _page(tree: HtmlElement) -> _Page:
         )
         _PAGES[tree] = page
     return page
+
+
+def _tokens(class_text: str) -> list[str]:
+    """``_TOKEN.findall(class_text)``; by str.split (twice as fast) when that splits the same."""
+    if class_text.isascii() and not any(c in class_text for c in _OTHER_ASCII_SPACE):
+        return class_text.split()
+    return _TOKEN.findall(class_text)
