@@ -36,6 +36,9 @@ SELECTORS = [
     # No class holds these: the tag names alone are walked, or nothing at all.
     "figcaption, h3, [class*='nowhere']",
     "[class*='absent'], [class*='Gone']",
+    # Some x held by a class value, some only in another case ("Post-Detail"): those run alone.
+    "[class*='post-detail'], [class*='DETAIL'], [class*='wrap'], h3",
+    "[class*='Post-'], [class*='sapo'], [class*='Tags']",
 ]
 
 

@@ -1,6 +1,7 @@
 """dvcrawl.textnorm: one canonical form for Vietnamese text in any Unicode form or tone style."""
 
 import random
+import re
 import unicodedata
 
 import pytest
@@ -83,3 +84,20 @@ def test_normalize_for_compare_equates_forms_and_spacing():
     b = "ủy ban mttq tỉnh thanh hóa"
     assert normalize_for_compare(a) == b
     assert normalize_for_compare("hòa") != normalize_for_compare("hoa")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "  Hoà\u00a0bình\t\n thuỷ  ",
+        "a\u200bb \ufeffc",  # zero-width space and BOM collapse like spaces
+        "x\u2028y\x1cz\x85w\u3000v",  # every other Unicode space collapses too
+        "Straße, Café, naïve — “quoted”",
+        "Ủy ban nhân dân tỉnh Hà Nam",
+    ],
+)
+def test_normalize_for_compare_collapses_every_space_and_composes(text):
+    """The fast paths (split/join, no recomposing without a tone to move) give the regex form."""
+    expected = re.sub(r"[\s\u00a0\u200b\ufeff]+", " ", canonical_tone(nfc(text.casefold()))).strip()
+    assert normalize_for_compare(text) == expected
+    assert unicodedata.is_normalized("NFC", normalize_for_compare(text))

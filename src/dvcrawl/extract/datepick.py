@@ -11,9 +11,10 @@ stories (only short lines near the title, and the scan stops at a "Tin liên qua
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta, tzinfo
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from dvcrawl.constants import VN_TZ
@@ -58,6 +59,7 @@ _SAME_MOMENT = timedelta(minutes=1)
 _WEST, _EAST = timedelta(hours=-10), timedelta(hours=14)
 # A date alone in brackets after a headline link: an item of a list of other stories.
 _BRACKETED = re.compile(r"^\(\s*[\d/.\-: hg]+\s*\)$")
+_TEXT_NODES = etree.XPath("text()", smart_strings=False)
 
 
 def _from_meta(tree: HtmlElement, zone: tzinfo | None) -> tuple[str, str] | None:
@@ -82,13 +84,26 @@ def _local_form(tree: HtmlElement, value: str) -> str | None:
     moment = datetime.fromisoformat(value)
     if len(value) <= 10 or moment.utcoffset():
         return None
-    for text in tree.xpath("//script/text() | //time/@datetime | //meta/@content"):
+    for text in _stated_texts(tree):
         for m in _STAMP.finditer(text):
             other = parse_iso(m.group(0))
             stated = datetime.fromisoformat(other) if other else None
             if stated and stated.utcoffset() and abs(stated - moment) < _SAME_MOMENT:
                 return other
     return None
+
+
+def _stated_texts(tree: HtmlElement) -> Iterator[str]:
+    """What ``//script/text() | //time/@datetime | //meta/@content`` selects in ``tree``'s
+    document, in the same (document) order, from one walk instead of three and a merge. The
+    walk covers the root's siblings too: markup after ``</html>`` may land beside it."""
+    root = tree.getroottree().getroot()
+    tops = (*reversed(list(root.itersiblings(preceding=True))), root, *root.itersiblings())
+    for el in (el for top in tops for el in top.iter("script", "time", "meta")):
+        if el.tag == "script":
+            yield from _TEXT_NODES(el)  # not el.text: it joins a long script's text nodes
+        elif (value := el.get("datetime" if el.tag == "time" else "content")) is not None:
+            yield value
 
 
 def _vn(text: str) -> str | None:

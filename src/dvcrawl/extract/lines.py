@@ -33,6 +33,8 @@ _DATE_WORDS = re.compile(
 _TAIL_FROM = 0.35
 # Bullets and separators portals print between toolbar words ("• Zalo • Messenger").
 _TOKEN_SPLIT = re.compile(r"[\s•|·/]+")
+# The first of those words: a line whose first word is no toolbar word is not split at all.
+_FIRST_TOKEN = re.compile(r"[^\s•|·/]+")
 
 
 def is_date_line(line: str) -> bool:
@@ -56,8 +58,11 @@ def _junk_reason(line: str, k: str, captions: set[str]) -> str | None:
         return "date line"
     if len(line) < 250 and PHOTO_CREDIT_LINE.search(line) and not LABELLED.match(line):
         return "photo credit"
+    first = _FIRST_TOKEN.search(k)
+    if first is None or first.group() not in JUNK_LABELS:
+        return None
     tokens = [t for t in _TOKEN_SPLIT.split(k) if t]
-    return "toolbar or label" if tokens and all(t in JUNK_LABELS for t in tokens) else None
+    return "toolbar or label" if all(t in JUNK_LABELS for t in tokens) else None
 
 
 def _cut_tail(lines: list[str]) -> int:

@@ -7,12 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import urljoin, urlsplit
 
-from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
-from dvcrawl.extract.text import key
+from dvcrawl.extract.text import key, text_content
 
-_ANCHORS = CSSSelector("a")
 # Link texts shorter than this are menu words, not teaser headlines.
 HEADLINE_CHARS = 20
 # Second-level labels under a country code that are not the publisher's own name (co.uk,
@@ -24,8 +22,8 @@ def link_keys(tree: HtmlElement) -> dict[HtmlElement, str]:
     """The links whose text is long enough to be a headline of another story, with its key:
     every link text of a page is built once, here."""
     keys = {}
-    for a in _ANCHORS(tree):
-        text = a.text_content()
+    for a in tree.iter("a"):  # what CSSSelector("a") selects, without its XPath
+        text = text_content(a)
         if len(text.strip()) >= HEADLINE_CHARS:
             keys[a] = key(text)
     return keys

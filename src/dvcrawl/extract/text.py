@@ -85,6 +85,12 @@ def decode_html(data: bytes, http_charset: str | None = None) -> str:
     return data.decode("cp1258", errors="replace")
 
 
+def text_content(el: HtmlElement) -> str:
+    """``el.text_content()``, read from ``el.text`` when ``el`` has no child node at all: the
+    same string without an XPath evaluation per element (the rules read every link's text)."""
+    return el.text_content() if len(el) else (el.text or "")
+
+
 # Letters only Vietnamese uses among Latin scripts (ă, ơ, ư, đ and the tone-marked vowels).
 _VIETNAMESE = re.compile("[ăơưđĂƠƯĐ\u1ea0-\u1ef9]")
 

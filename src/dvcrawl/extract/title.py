@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from lxml.html import HtmlElement
 
 from dvcrawl.extract.junk import BODY_HINT, PAGE_HINT, hint_of
-from dvcrawl.extract.text import clean_line, key
+from dvcrawl.extract.text import clean_line, key, text_content
 from dvcrawl.headtags import meta_content, tagged
 from dvcrawl.profiles import Profile
 from dvcrawl.profiles.guard import GuardedSelector
@@ -241,7 +241,7 @@ def _styled(tree: HtmlElement) -> list[tuple[str, HtmlElement]]:
     for el in _PRINTED(tree):
         if el.tag in ("title", "h1") or el.find(".//a") is not None or el.getparent() is None:
             continue
-        text = clean_line(el.text_content())
+        text = clean_line(text_content(el))
         if (
             len(text.split()) >= _MIN_TITLE_WORDS
             and len(text) <= _MAX_TITLE
@@ -256,7 +256,7 @@ def _printed(tree: HtmlElement, title: str) -> HtmlElement | None:
     """The element in the page body that prints ``title``, if one does."""
     wanted, most = key(title), 2 * len(title) + 40  # longer text holds more than the title
     for el in _PRINTED(tree):
-        text = el.text_content()
+        text = text_content(el)
         if el.tag != "title" and len(text) <= most and key(text) == wanted:
             return el
     return None

@@ -19,7 +19,7 @@ from lxml.html import HtmlElement
 from dvcrawl.constants import MIN_BODY_CHARS
 from dvcrawl.extract.byline import credit_of
 from dvcrawl.extract.links import HEADLINE_CHARS
-from dvcrawl.extract.text import clean_line, key
+from dvcrawl.extract.text import clean_line, key, text_content
 
 # A card is the headline, the summary and a few words more (category, date): this many chars.
 _CARD_SLACK = 80
@@ -39,7 +39,7 @@ def _element_of(tree: HtmlElement, line: str) -> HtmlElement | None:
         if node.is_tail and el is not None:
             el = el.getparent()
         for candidate in islice(_self_and_ancestors(el), _CARD_DEPTH):
-            text = clean_line(candidate.text_content())
+            text = clean_line(text_content(candidate))
             if text == line:
                 return candidate
             if len(text) > len(line):
@@ -64,12 +64,12 @@ def is_teaser_summary(el: HtmlElement) -> bool:
         heads = [
             a
             for a in card.iter("a")
-            if a not in own and len(clean_line(a.text_content())) >= HEADLINE_CHARS
+            if a not in own and len(clean_line(text_content(a))) >= HEADLINE_CHARS
         ]
         if not heads:
             continue
         size = len(clean_line(card.text_content()))
-        headlines = sum(len(clean_line(a.text_content())) for a in heads)
+        headlines = sum(len(clean_line(text_content(a))) for a in heads)
         fits = size <= len(line) + headlines + _CARD_SLACK
         return fits and all(a in before for a in heads)
     return False
