@@ -213,3 +213,23 @@ def test_offsetless_metadata_time_is_its_day_alone_outside_vietnam():
         "2022-05-10",
         "meta:article:published_time",
     )
+
+
+def test_an_offset_of_a_day_or_more_is_no_date():
+    assert parse_iso("2024-03-05T02:00:00+25:00") is None
+    assert parse_iso("2024-03-05T02:00:00-24:00") is None
+
+
+def test_a_stamp_with_an_impossible_offset_on_the_page_does_not_cost_the_rules():
+    """A script holding "+25:00" beside UTC metadata made the local-form search raise, and
+    the page fell back to plain trafilatura."""
+    body = "".join(
+        f"<p>Paragraph {i} of the story, with enough words to be read.</p>" for i in range(12)
+    )
+    html = f"""<html><head><title>Harbour reopens</title>
+    <meta property="article:published_time" content="2024-03-05T02:00:00Z">
+    <script>var a = {{"t": "2024-03-05T02:00:00+25:00"}};</script>
+    </head><body><article><h1>Harbour reopens</h1>{body}</article></body></html>"""
+    art = extract_article(html, "https://example.com/news/harbour-reopens")
+    assert art.decisions["body"] != "trafilatura (fallback)"
+    assert art.published is not None and art.published.startswith("2024-03-0")

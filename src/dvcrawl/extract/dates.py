@@ -123,7 +123,11 @@ def parse_iso(text: str, zone: tzinfo | None = VN_TZ) -> str | None:
     except ValueError:
         return None
     if tz:
-        moment = naive.replace(tzinfo=UTC if tz == "Z" else _offset(tz))
+        try:
+            stated = UTC if tz == "Z" else _offset(tz)
+        except ValueError:  # "+25:00" is no offset on Earth: the stamp is no date
+            return None
+        moment = naive.replace(tzinfo=stated)
     else:
         moment = naive.replace(tzinfo=zone)  # portals print local time without a zone
     return moment.replace(second=0 if not ss else moment.second).isoformat()
