@@ -140,3 +140,10 @@ def test_a_stopped_crawl_leaves_no_worker_processes(tmp_path, signum):
                 crawl.kill()
                 crawl.wait()
     assert _gone_within(workers, 15) == set()
+
+
+@pytest.mark.parametrize(("cores", "workers"), [(1, 0), (2, 1), (4, 3), (16, 15)])
+def test_the_crawl_process_keeps_a_core_of_its_own(cores, workers):
+    """The crawl process (fetching, listings, the store) keeps about one core busy itself: a
+    worker per remaining core (on 2 cores one worker stored faster than two)."""
+    assert workpool.default_workers(cores) == workers

@@ -254,7 +254,7 @@ TABLE: tuple[Setting, ...] = (
        "seconds between progress lines on stderr", number(0.1, 86400),
        "DVCRAWL_PROGRESS_INTERVAL"),
     _S("extract_workers", "crawl -s DVCRAWL_EXTRACT_WORKERS=N", None, -1,
-       "article extraction processes per crawl (-1: one per usable core, 0: in the crawl)",
+       "article extraction processes per crawl (-1: one per usable core but one, 0: in the crawl)",
        integer(-1, 256), "DVCRAWL_EXTRACT_WORKERS"),
 )  # fmt: skip
 SETTINGS: dict[str, Setting] = {s.key: s for s in TABLE}
