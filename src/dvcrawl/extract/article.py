@@ -271,13 +271,13 @@ def _extract_tree(
     lines, byline, art.credit = split_tail(cleaned, partial(credited_elsewhere, tree))
     if byline is None and body.box is not None and lines and lines[-1] == styled_byline(body.box):
         byline, lines = lines[-1], lines[:-1]
-    site = meta_content(tree, ("property", "og:site_name"))
+    site, host = meta_content(tree, ("property", "og:site_name")), host_label(url)
     art.author, decisions["author"] = pick_author(
-        byline, lambda: base.author, site, host_label(url), local=day_first
+        byline, lambda: base.author, site, host, local=day_first
     )
     if art.author and decisions["author"] == "trafilatura":
         art.author = as_printed(art.author, source)
-    if art.author is None and (marked := marked_author(tree, site or "", host_label(url), source)):
+    if art.author is None and (marked := marked_author(tree, site or "", host, source)):
         art.author, decisions["author"] = marked, "author mark"
     if day_first:
         known = [clean_line(x) for x in known_lead if x.strip()]
