@@ -12,11 +12,19 @@ networks (true copies vs. template look-alikes), for the sentence-containment de
 the shingle-Jaccard rule it replaced.
 
     python bench/bench_dedupe.py [--sizes 1000 100000] [--new 200] [--no-pg] [--quality-only]
+
+``--store-cpu N`` instead times the crawl's store path alone: N synthetic 400-word articles
+(one in five a copy of an earlier one, one in ten with an alias, fingerprints computed
+beforehand as the extraction workers do) through ``StorePipeline.process_item`` into a fresh
+SQLite file and a fresh PostgreSQL database; prints the CPU (``time.process_time``) per
+article and a digest of what was stored and decided, so two versions of the store compare
+(run it alternately with PYTHONPATH pointing at each).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import itertools
 import random
 import statistics
@@ -205,6 +213,65 @@ def run_backend(name: str, url_for_size, sizes: list[int], corpora, n_new: int) 
           f"{statistics.fmean(big) / statistics.fmean(small):.2f} of means (target <= 1.5)")  # fmt: skip
 
 
+def store_records(n: int, seed: int = 7) -> list[ArticleRecord]:
+    """The store loop's input: new stories, every fifth a copy of an earlier one, every tenth
+    with an alias (a redirect origin), fingerprints precomputed (the workers' part)."""
+    rng, words = random.Random(seed), vocabulary()
+    records: list[ArticleRecord] = []
+    for i in range(n):
+        if i % 5 == 4:
+            body = "Tin từ cơ sở. " + records[rng.randrange(i - 1)].text + "\nTheo: p1.dcs.vn"
+        else:
+            body = synthetic_text(rng, words, n_words=400)
+        aliases = [f"https://p{i % 7}.dcs.vn/r?id={i}"] if i % 10 == 3 else []
+        records.append(ArticleRecord(url=f"https://p{i % 7}.dcs.vn/tin/{i}", source_id=f"p{i % 7}",
+                                     title=f"t{i}", text=body, published="2024-01-02",
+                                     aliases=aliases, fingerprint=dedupe.fingerprint(body)))  # fmt: skip
+    return records
+
+
+def stored_digest(db: Database) -> str:
+    """What the store kept and decided (rows, copies' originals, aliases, bands), hashed."""
+    queries = [
+        "SELECT a.url, o.url, a.content_hash, a.minhash, a.published_at FROM articles a"
+        " LEFT JOIN articles o ON o.id = a.duplicate_of_id ORDER BY a.url",
+        "SELECT u.url, a.url FROM url_aliases u JOIN articles a ON a.id = u.article_id ORDER BY 1",
+        "SELECT b.band_key, a.url FROM article_bands b JOIN articles a ON a.id = b.article_id"
+        " ORDER BY 1, 2",
+    ]
+    digest = hashlib.sha256()
+    raw = db.engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        for query in queries:
+            cur.execute(query)
+            for row in cur.fetchall():
+                digest.update(repr([bytes(v) if isinstance(v, memoryview) else v
+                                    for v in row]).encode())  # fmt: skip
+    finally:
+        raw.close()
+    return digest.hexdigest()[:16]
+
+
+def store_cpu(name: str, url: str, records: list[ArticleRecord]) -> None:
+    """CPU per article of ``StorePipeline.process_item`` over ``records`` (after 20 warm-up)."""
+    from dvcrawl.pipelines.store import StorePipeline
+
+    db = Database(url)
+    pipeline = StorePipeline(db)
+    warm, rest = records[:20], records[20:]
+    for rec in warm:
+        pipeline.process_item(rec)
+    start = time.process_time()
+    for rec in rest:
+        pipeline.process_item(rec)
+    per_article = (time.process_time() - start) / len(rest) * 1000
+    copies = sum(1 for rec in records if rec.text.startswith("Tin từ cơ sở"))
+    print(f"store-cpu {name:10} {per_article:.3f} ms/article over {len(rest)} "
+          f"({copies} copies offered) digest {stored_digest(db)}")  # fmt: skip
+    db.dispose()
+
+
 def pg_databases():
     """Create throwaway PostgreSQL databases on demand; None when no server answers."""
     try:
@@ -237,7 +304,10 @@ def main() -> int:
     parser.add_argument("--new", type=int, default=200, help="articles timed per size")
     parser.add_argument("--no-pg", action="store_true", help="SQLite only")
     parser.add_argument("--quality-only", action="store_true", help="skip the cost benchmark")
+    parser.add_argument("--store-cpu", type=int, metavar="N", help="only the store loop's CPU")
     args = parser.parse_args()
+    if args.store_cpu:
+        return store_loop(args.store_cpu, pg=not args.no_pg)
     quality()
     if args.quality_only:
         return 0
@@ -255,6 +325,19 @@ def main() -> int:
         run_backend("postgresql", url_for_size, args.sizes, corpora, args.new)
     finally:
         drop_all()
+    return 0
+
+
+def store_loop(n: int, *, pg: bool) -> int:
+    records = store_records(n)
+    with tempfile.TemporaryDirectory() as tmp:
+        store_cpu("sqlite", f"sqlite:///{tmp}/store.sqlite", records)
+    url_for_size, drop_all = pg_databases() if pg else (None, None)
+    if url_for_size is not None:
+        try:
+            store_cpu("postgresql", url_for_size(n), records)
+        finally:
+            drop_all()
     return 0
 
 

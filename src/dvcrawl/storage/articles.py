@@ -23,8 +23,21 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import bindparam, func, select, text, union_all
+from sqlalchemy import (
+    LargeBinary,
+    TextualSelect,
+    bindparam,
+    cast,
+    func,
+    literal,
+    null,
+    select,
+    text,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from dvcrawl import dedupe
 from dvcrawl.datesanity import is_doubtful
@@ -52,26 +65,73 @@ _BY_URL = union_all(
     select(_ALIASES.c.article_id).where(_ALIASES.c.url == bindparam("url")),
 ).limit(1)
 _ARTICLE_AT = select(_ARTICLES.c.id).where(_ARTICLES.c.url == bindparam("url"))
-_SAME_BODY = (
-    select(_ARTICLES.c.id)
-    .where(_ARTICLES.c.content_hash == bindparam("digest"), _ARTICLES.c.id != bindparam("own"))
-    .limit(1)
-)
-_CANDIDATES = (
+# A body's band keys as fixed parameters k0..k39 (always dedupe.BANDS of them): an expanding
+# IN list is re-rendered on every execution, fixed ones are compiled once.
+_KEY_NAMES = [f"k{band}" for band in range(dedupe.BANDS)]
+_NEAR_IDS = (
     select(_BANDS.c.article_id)
-    .where(
-        _BANDS.c.band_key.in_(bindparam("keys", expanding=True)),
-        _BANDS.c.article_id != bindparam("own"),
-    )
+    .where(_BANDS.c.band_key.in_([bindparam(name) for name in _KEY_NAMES]))
     .group_by(_BANDS.c.article_id)
     .order_by(func.count(_BANDS.c.id).desc(), _BANDS.c.article_id)
     .limit(MAX_CANDIDATES)
-)
-_SIGNATURES = select(_ARTICLES.c.id, _ARTICLES.c.minhash).where(
-    _ARTICLES.c.id.in_(bindparam("ids", expanding=True))
+    .subquery()
 )
 _TEXTS = select(_ARTICLES.c.id, _ARTICLES.c.text).where(
     _ARTICLES.c.id.in_(bindparam("ids", expanding=True))
+)
+# What a new article's store decides on, in one round trip before its row is written: the
+# article already under its URL or an alias ("u"), one with the same body ("h"), and the LSH
+# candidates with their stored signatures ("c"), those sharing most bands first.
+_URL, _SAME, _NEAR = "u", "h", "c"
+_NO_SIGNATURE = cast(null(), LargeBinary)  # typed: PostgreSQL unites it with bytea
+_SAME_BODY = (
+    select(_ARTICLES.c.id)
+    .where(_ARTICLES.c.content_hash == bindparam("digest"))
+    .limit(1)
+    .subquery()
+)
+_LOOKUP = union_all(
+    select(literal(_URL), _ARTICLES.c.id, _NO_SIGNATURE).where(_ARTICLES.c.url == bindparam("url")),
+    select(literal(_URL), _ALIASES.c.article_id, _NO_SIGNATURE).where(
+        _ALIASES.c.url == bindparam("url")
+    ),
+    select(literal(_SAME), _SAME_BODY.c.id, _NO_SIGNATURE),
+    select(literal(_NEAR), _ARTICLES.c.id, _ARTICLES.c.minhash).join(
+        _NEAR_IDS, _NEAR_IDS.c.article_id == _ARTICLES.c.id
+    ),
+)
+# A new article's band rows in one multi-row INSERT (SQLAlchemy does not cache a Core insert
+# with several VALUES rows: it re-compiled this one for every article).
+_ADD_BANDS = text(
+    "INSERT INTO article_bands (band_key, article_id) VALUES "
+    + ", ".join(f"(:{name}, :own)" for name in _KEY_NAMES)
+)
+_ROOT_OF = select(_ARTICLES.c.duplicate_of_id).where(_ARTICLES.c.id == bindparam("id"))
+_CLUSTER_COLUMNS = [
+    _ARTICLES.c[name]
+    for name in (
+        "id", "url", "source_id", "credit", "text", "published_at", "fetched_at", "duplicate_of_id"
+    )
+]  # fmt: skip
+
+
+def _cluster_statement(dialect: str) -> TextualSelect:
+    """The cluster's root, the new article and the root's copies, by primary key and the
+    duplicate_of_id index (named on SQLite: see ``_COPIES_SQLITE``); typed result columns."""
+    names = ", ".join(column.name for column in _CLUSTER_COLUMNS)
+    indexed = " INDEXED BY ix_articles_duplicate_of_id" if dialect == "sqlite" else ""
+    sql = (
+        f"SELECT {names} FROM articles WHERE id IN (:root, :new) UNION ALL "
+        f"SELECT {names} FROM articles{indexed} WHERE duplicate_of_id = :root"
+    )
+    return text(sql).columns(*_CLUSTER_COLUMNS)
+
+
+_CLUSTER = {name: _cluster_statement(name) for name in ("sqlite", "postgresql")}
+_REPOINT = (
+    update(_ARTICLES)
+    .where(_ARTICLES.c.id == bindparam("member"))
+    .values(duplicate_of_id=bindparam("original"))
 )
 
 
@@ -167,15 +227,16 @@ def store_article(session: Session, record: ArticleRecord) -> StoreResult:
     url = canonicalize(record.url)
     if url is None:
         raise DvcrawlError(f"cannot store article: unusable URL {record.url!r}")
-    existing = find_article_id(session, url)
+    fingerprint = _Fingerprint(record.text, record.fingerprint)
+    serialize_clustering(session)  # concurrent writers: one through clustering at a time
+    found = _Lookup(session, url, fingerprint)
+    existing = found.existing
     if existing is None:
-        fingerprint = _Fingerprint(record.text, record.fingerprint)
         values = _row_values(record, url, fingerprint.digest) | {"minhash": fingerprint.packed}
-        serialize_clustering(session)  # concurrent writers: one through clustering at a time
         new_id = insert_ignore(session, Article, values, ["url"])
         if new_id is not None:
             _record_aliases(session, new_id, url, record.aliases)
-            original = _cluster_new_article(session, new_id, fingerprint)
+            original = _cluster_new_article(session, new_id, fingerprint, found)
             return StoreResult(new_id, True, original)
         existing = find_article_id(session, url)  # another worker stored it a moment ago
     _record_aliases(session, existing, url, record.aliases)
@@ -192,35 +253,56 @@ class _Fingerprint:
         sig = dedupe.signature_of(given.hashes)
         self.packed = dedupe.pack(sig)
         self.keys = dedupe.band_keys(sig)
+        self.key_params = dict(zip(_KEY_NAMES, self.keys, strict=True)) if self.keys else {}
 
 
-def _cluster_new_article(session: Session, article_id: int, fp: _Fingerprint) -> str | None:
+class _Lookup:
+    """The store's reads for one new article, in one statement (``_LOOKUP``) taken under the
+    clustering lock: what is stored under its URL, and what its body may be a copy of.
+
+    A body too short to cluster (no band keys) is looked up by URL alone, as before.
+    """
+
+    def __init__(self, session: Session, url: str, fp: _Fingerprint) -> None:
+        self.existing: int | None = None
+        self.same_body: int | None = None
+        self.near: list[tuple[int, bytes | None]] = []  # candidates and their signatures
+        connection = session.connection()
+        if not fp.keys:
+            self.existing = connection.execute(_BY_URL, {"url": url}).scalar()
+            return
+        rows = connection.execute(_LOOKUP, {"url": url, "digest": fp.digest, **fp.key_params})
+        for kind, article_id, packed in rows:
+            if kind == _NEAR:
+                self.near.append((article_id, packed))
+            elif kind == _SAME:
+                self.same_body = article_id
+            elif self.existing is None:
+                self.existing = article_id
+
+
+def _cluster_new_article(
+    session: Session, article_id: int, fp: _Fingerprint, found: _Lookup
+) -> str | None:
     """Find the story the new article belongs to; the original's URL if it is a copy."""
     if not fp.keys:
         return None  # too short to cluster: "Đang cập nhật", a caption
-    match_id = _matching_article(session, article_id, fp)
-    rows = [{"band_key": key, "article_id": article_id} for key in fp.keys]
-    session.connection().execute(_BANDS.insert(), rows)
+    match_id = _matching_article(session, fp, found)
+    session.connection().execute(_ADD_BANDS, {"own": article_id, **fp.key_params})
     if match_id is None:
         return None
     original = _recluster(session, match_id, article_id)
     return None if original.id == article_id else original.url
 
 
-def _matching_article(session: Session, article_id: int, fp: _Fingerprint) -> int | None:
+def _matching_article(session: Session, fp: _Fingerprint, found: _Lookup) -> int | None:
     """The stored article most similar to the new body (exact hash first), if close enough."""
-    connection = session.connection()
-    exact = connection.execute(_SAME_BODY, {"digest": fp.digest, "own": article_id}).scalar()
-    if exact is not None:
-        return exact
-    found = connection.execute(_CANDIDATES, {"keys": fp.keys, "own": article_id})
-    candidate_ids = found.scalars().all()
-    if not candidate_ids:
-        return None
-    screened = _screen_by_signature(session, candidate_ids, fp.packed)
+    if found.same_body is not None:
+        return found.same_body
+    screened = _screen_by_signature(found.near, fp.packed)
     if not screened:
         return None
-    rows = connection.execute(_TEXTS, {"ids": screened})
+    rows = session.connection().execute(_TEXTS, {"ids": screened})
     # The decision is sentence containment: shared template leads and stock paragraphs
     # can lift shingle overlap above the screen, never above the containment threshold.
     scored = [(dedupe.containment(fp.text, other), cid) for cid, other in rows]
@@ -228,17 +310,16 @@ def _matching_article(session: Session, article_id: int, fp: _Fingerprint) -> in
     return best_id if best_score >= dedupe.CONTAINMENT_THRESHOLD else None
 
 
-def _screen_by_signature(session: Session, candidate_ids: list[int], packed: bytes) -> list[int]:
+def _screen_by_signature(near: list[tuple[int, bytes | None]], packed: bytes) -> list[int]:
     """Candidates whose stored signature is near enough to deserve an exact check.
 
     A chance band collision (two stories with one template lead) is dropped here without
     reading its text. Rows stored without a signature are always kept.
     """
-    rows = session.connection().execute(_SIGNATURES, {"ids": candidate_ids})
     floor = dedupe.JACCARD_THRESHOLD - SCREEN_MARGIN
     return [
         cid
-        for cid, other in rows
+        for cid, other in near
         if other is None or dedupe.packed_similarity(packed, other) >= floor
     ]
 
@@ -266,16 +347,50 @@ def _cluster_members(session: Session, root_id: int) -> list[Article]:
     return [root, *copies] if root is not None else list(copies)
 
 
-def _recluster(session: Session, match_id: int, new_id: int) -> Article:
-    """Add ``new_id`` to ``match_id``'s cluster, re-choose the original, re-point the copies."""
-    matched = session.get(Article, match_id)
-    members = _cluster_members(session, matched.duplicate_of_id or matched.id)
-    members.append(session.get(Article, new_id))
+@dataclass
+class _Member:
+    """A cluster member as ``choose_original`` reads it: plain columns, no ORM object."""
+
+    id: int
+    url: str
+    source_id: str
+    credit: str | None
+    text: str
+    published_at: datetime | None
+    fetched_at: datetime | None
+    duplicate_of_id: int | None
+
+
+def _recluster(session: Session, match_id: int, new_id: int) -> _Member:
+    """Add ``new_id`` to ``match_id``'s cluster, re-choose the original, re-point the copies.
+
+    Core statements: the matched row's root, the members in one read, one UPDATE for the
+    members whose pointer changes (their ``updated_at`` moves, as an ORM flush would move it).
+    """
+    connection = session.connection()
+    root_id = connection.execute(_ROOT_OF, {"id": match_id}).scalar() or match_id
+    name = connection.dialect.name
+    statement = _CLUSTER[name] if name in _CLUSTER else _cluster_statement(name)
+    rows = connection.execute(statement, {"root": root_id, "new": new_id})
+    members = list({row.id: _Member(*row) for row in rows}.values())
     original = choose_original(session, members)
-    for member in members:
-        member.duplicate_of_id = None if member is original else original.id
-    session.flush()
+    changes = [
+        {"member": member.id, "original": target}
+        for member in members
+        if member.duplicate_of_id != (target := None if member is original else original.id)
+    ]
+    if changes:
+        connection.execute(_REPOINT, changes)
+        _expire_loaded(session, [change["member"] for change in changes])
     return original
+
+
+def _expire_loaded(session: Session, article_ids: list[int]) -> None:
+    """Articles this session already holds as ORM objects re-read their changed pointers."""
+    for article_id in article_ids:
+        loaded = session.identity_map.get(identity_key(Article, article_id))
+        if loaded is not None:
+            session.expire(loaded)
 
 
 def _age_key(article: Article) -> tuple:

@@ -17,9 +17,11 @@ from sqlalchemy.orm import Session
 
 # The lock's name: any 64-bit constant unique to this use ("dvcrawl" clustering).
 CLUSTER_LOCK_KEY = 0x6476_6372_6177_6C01
+_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
 
 
 def serialize_clustering(session: Session) -> None:
     """Hold the clustering lock until this session's transaction ends (PostgreSQL only)."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CLUSTER_LOCK_KEY})
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(_LOCK, {"key": CLUSTER_LOCK_KEY})
