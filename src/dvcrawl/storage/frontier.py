@@ -16,7 +16,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from dvcrawl.storage.models import FrontierEntry, utcnow
-from dvcrawl.storage.upsert import insert_ignore
+from dvcrawl.storage.upsert import insert_ignore_many
 
 PENDING, FAILED = "pending", "failed"
 ARTICLE, PAGE = "article", "page"
@@ -66,8 +66,8 @@ def _chunks(urls: Iterable[str]) -> Iterable[list[str]]:
 
 def add_owed(session: Session, source_id: str, pages: Iterable[Owed]) -> None:
     """Record pages as pending; a page already on record keeps its attempts and state."""
-    for page in pages:
-        values = {
+    rows = [
+        {
             "source_id": source_id,
             "url": page.url,
             "fetch_url": page.fetch_url,
@@ -76,7 +76,9 @@ def add_owed(session: Session, source_id: str, pages: Iterable[Owed]) -> None:
             "state": PENDING,
             "attempts": 0,
         }
-        insert_ignore(session, FrontierEntry, values, ["source_id", "url"])
+        for page in pages
+    ]
+    insert_ignore_many(session, FrontierEntry, rows, ["source_id", "url"])
 
 
 def load(session: Session, source_id: str) -> list[FrontierEntry]:

@@ -22,11 +22,13 @@ _ON_CONFLICT_INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
 
 @cache
-def _statement(make: Callable, table: Table, conflict: tuple[str, ...]) -> Insert:
+def _statement(
+    make: Callable, table: Table, conflict: tuple[str, ...], returning: bool = True
+) -> Insert:
     """One statement per table, values bound at execution: SQLAlchemy compiles it once (a
     statement built with ``.values(...)`` per row is re-keyed and looked up every time)."""
-    pk = next(iter(table.primary_key.columns))
-    return make(table).on_conflict_do_nothing(index_elements=list(conflict)).returning(pk)
+    stmt = make(table).on_conflict_do_nothing(index_elements=list(conflict))
+    return stmt.returning(next(iter(table.primary_key.columns))) if returning else stmt
 
 
 def insert_ignore(
@@ -49,3 +51,19 @@ def insert_ignore(
             return session.execute(insert(table).values(**values).returning(pk)).scalar_one()
     except IntegrityError:
         return None
+
+
+def insert_ignore_many(
+    session: Session, model: type, rows: list[dict[str, Any]], conflict: list[str]
+) -> None:
+    """``insert_ignore`` for many rows whose keys nobody needs back: one executemany (SQLite's
+    C loop, PostgreSQL's multi-row VALUES) instead of a statement per row."""
+    if not rows:
+        return
+    connection = session.connection()
+    make = _ON_CONFLICT_INSERT.get(connection.dialect.name)
+    if make is None:
+        for values in rows:
+            insert_ignore(session, model, values, conflict)
+        return
+    connection.execute(_statement(make, model.__table__, tuple(conflict), False), rows)
