@@ -118,6 +118,33 @@ def test_earlier_publication_wins_even_when_stored_second(db):
     assert members == ["https://huyen.vn/goc", "https://tinh.vn/copy", "https://bao.vn/3"]
 
 
+def test_reclustering_moves_only_changed_pointers_and_refreshes_loaded_rows(db):
+    copy_text, original_text = body("same/02/B"), body("same/02/A")
+    first = store(db, record("https://tinh.vn/copy", copy_text, published="2023-03-16"))
+    second = store(db, record("https://bao.vn/2", copy_text + "\nNguồn: tỉnh", "2023-03-17"))
+    assert second.duplicate_of == "https://tinh.vn/copy"
+
+    def updated(article_id: int):
+        with db.session() as session:
+            return session.get(Article, article_id).updated_at
+
+    first_before, second_before = updated(first.article_id), updated(second.article_id)
+    with db.session() as session:
+        loaded = session.get(Article, first.article_id)  # held while the cluster changes
+        assert loaded.duplicate_of_id is None
+        original = store_article(
+            session, record("https://huyen.vn/goc", original_text, published="2023-03-15")
+        )
+        assert loaded.duplicate_of_id == original.article_id
+    assert duplicate_of(db, second.article_id) == original.article_id
+    assert updated(first.article_id) > first_before
+    assert updated(second.article_id) > second_before
+    original_before = updated(original.article_id)
+    store(db, record("https://xa.vn/4", copy_text, published="2023-03-18"))
+    assert updated(original.article_id) == original_before  # still the original: untouched
+    assert updated(second.article_id) > second_before
+
+
 def test_theo_credit_names_the_original_over_dates(db):
     # The copy's date is earlier (the portal printed the day it was written), but it credits
     # dukcqtw.dcs.vn: the credited portal holds the original.
