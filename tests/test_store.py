@@ -276,6 +276,39 @@ def test_concurrent_double_insert_yields_one_row(db, monkeypatch, savepoint):
     assert count(db, Article) == 1
 
 
+def test_copies_stored_at_the_same_moment_by_two_processes_find_each_other(db):
+    """Two writers (own engines, one database) store the two sides of each labelled copy
+    in lock step: the store reads before it writes, under the clustering lock, so every
+    pair is linked (on SQLite the file's write lock, taken before the reads)."""
+    pairs = load_pairs("same")[:10]
+    writers = [Database(db.url), Database(db.url)]
+    barrier, errors = threading.Barrier(2), []
+
+    def work(side: int) -> None:
+        try:
+            for i, (_, *texts) in enumerate(pairs):
+                barrier.wait(timeout=30)
+                url = f"https://{'ab'[side]}.dcs.vn/{i}"
+                with writers[side].session() as session:
+                    store_article(session, record(url, texts[side], published=None))
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+            barrier.abort()
+
+    threads = [threading.Thread(target=work, args=(side,)) for side in (0, 1)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    for writer in writers:
+        writer.dispose()
+    assert not errors, errors
+    with db.session() as session:
+        rows = dict(session.execute(select(Article.url, Article.duplicate_of_id)).all())
+    pointers = [(rows[f"https://a.dcs.vn/{i}"], rows[f"https://b.dcs.vn/{i}"]) for i in range(10)]
+    assert [(a is None) != (b is None) for a, b in pointers] == [True] * 10
+
+
 def test_http_validators_round_trip(db):
     url = "https://hatinh.dcs.vn/dan-van/?utm_source=x"
     with db.session() as session:

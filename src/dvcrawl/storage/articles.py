@@ -13,7 +13,10 @@
 Never a table scan: every lookup is by an indexed column (url, alias, content_hash,
 band_key, duplicate_of_id). The per-article statements are Core statements built once and run
 on the session's connection: through the ORM each cost ~15x more CPU, and the store is the
-crawl's one writer. The unique constraint on ``articles.url`` is the last line
+crawl's one writer. A new article costs one read (URL, same body and band candidates with
+their signatures in one statement, taken under :mod:`dvcrawl.storage.locks` before its row
+is written), its INSERT, its band rows and the commit; a copy adds its text checks and one
+read and one UPDATE of its cluster. The unique constraint on ``articles.url`` is the last line
 against two workers storing one URL at once (:mod:`dvcrawl.storage.upsert`).
 """
 
