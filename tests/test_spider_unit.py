@@ -15,6 +15,8 @@ from scrapy.utils.test import get_crawler
 
 from dvcrawl.crawlstate import CrawlState
 from dvcrawl.items import ArticleRecord
+from dvcrawl.linkclass import LinkKind
+from dvcrawl.profiles import by_name
 from dvcrawl.sources import Source
 from dvcrawl.spiders.portal import PortalSpider
 from dvcrawl.storage.db import open_database
@@ -99,6 +101,18 @@ def test_family_rules_apply_once_the_family_is_known(make_spider):
     # WordPress paging is a page of the listing; a dcs.vn post URL is no article form here.
     assert by_url[f"{SITE}/chuyen-muc/page/2"] is True
     assert by_url[f"{SITE}/Home/post/1201/tong-ket"] is False
+
+
+def test_link_kinds_remembered_before_the_family_is_known_are_not_used_after(make_spider):
+    spider = make_spider()
+    paging = ("/chuyen-muc/page/2", "Tin tức")
+    first = requests_of(spider.parse_listing(listing(SITE + "/", [paging])))
+    assert [r.meta.get("dv_page") for r in first] == [False]  # generic forms: a listing
+    assert spider.link_kinds()[SITE + paging[0], paging[1]] is LinkKind.LISTING
+    spider.use_profile(by_name("wordpress"))
+    kinds = spider.link_kinds()
+    assert (SITE + paging[0], paging[1]) not in kinds
+    assert spider.classify(kinds, SITE + paging[0], paging[1]) is LinkKind.PAGINATION
 
 
 def test_dcs_post_urls_are_articles_on_a_dcs_portal(make_spider):

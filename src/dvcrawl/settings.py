@@ -54,6 +54,7 @@ COOKIES_ENABLED = False
 # of the crawl process's CPU at --delay 0, measured by cProfile).
 CONCURRENT_ITEMS = 1
 TELNETCONSOLE_ENABLED = False
+STATS_CLASS = "dvcrawl.scrapystats.RunStats"  # Scrapy's stats, without a shim on every read
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
 
@@ -80,8 +81,11 @@ EXTENSIONS = {
 # retries, redirects and meta refresh, compression, proxies, the downloader's stats (a run's
 # failure reason) and HTTP-error filtering. Off: link-hop depth (DEPTH_LIMIT is 0; the spider
 # counts hops itself), Referer headers, the URL-length filter (canonical URLs of news pages
-# are short; the page cap bounds a trap), meta-copy detection (a debugging aid), HTTP auth.
+# are short; the page cap bounds a trap), meta-copy detection (a debugging aid), HTTP auth,
+# and the start-request marker, an async generator layer around every callback's output to tag
+# the spider's start requests, which PortalSpider.start tags itself.
 SPIDER_MIDDLEWARES = {
+    "scrapy.spidermiddlewares.start.StartSpiderMiddleware": None,
     "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
     "scrapy.spidermiddlewares.referer.RefererMiddleware": None,
     "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,

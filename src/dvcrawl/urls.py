@@ -295,6 +295,7 @@ def accept_canonical_link(page_url: str, canonical_href: str | None) -> str | No
     return target
 
 
+@functools.lru_cache(maxsize=10_000)  # asked for every article and page link a listing holds
 def fetch_form(linked: str, canonical: str) -> str:
     """The URL to request: the canonical one, but with the trailing slash the portal linked.
 

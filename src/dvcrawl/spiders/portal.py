@@ -41,6 +41,9 @@ ARTICLE_PRIORITY = 10  # articles first: the frontier stays small and results ar
 ROOT_STATUSES = [304, *range(400, 600)]
 REDIRECT_STATUSES = [301, 302, 303, 307, 308]
 MAX_REDIRECTS = 5  # an article address moved more often than this is a loop
+# Links remembered per spider (canonical form, kind): every menu and sidebar link of a portal
+# fits; past this the memory starts again (a few MB at most).
+LINK_MEMO = 20_000
 
 
 # What an ArticleRecord takes over from an ExtractedArticle.
@@ -109,6 +112,9 @@ class PortalSpider(FrontierHooks, PortalLearning, OffloadMixin, scrapy.Spider):
             "listing_pattern": _compile(source.listing_url_pattern),
             "deny_pattern": _compile(source.deny_url_pattern),
         }
+        self._site_urls: dict[str, str | None] = {}  # site_url's answers
+        self._kinds: dict[tuple[str, str], LinkKind] = {}  # classify's, under _kinds_profile
+        self._kinds_profile = self.profile
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -120,6 +126,10 @@ class PortalSpider(FrontierHooks, PortalLearning, OffloadMixin, scrapy.Spider):
 
     async def start(self):
         for request in self.initial_requests():
+            # What StartSpiderMiddleware did (settings.py): the scheduler keeps start requests
+            # in their own first-in first-out queue. Set here, no middleware layer wraps every
+            # callback's output to find them.
+            request.meta.setdefault("is_start_request", True)
             yield request
 
     def initial_requests(self) -> list[scrapy.Request]:
@@ -135,6 +145,35 @@ class PortalSpider(FrontierHooks, PortalLearning, OffloadMixin, scrapy.Spider):
         """Is ``url`` on one of this source's hosts (or a subdomain of one)?"""
         host = host_of(url)
         return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
+
+    # -- links, remembered per URL: menus and sidebars repeat them on every listing page ------
+    def site_url(self, link: str) -> str | None:
+        """The canonical form of an absolute ``link`` when it is on this source's site."""
+        try:
+            return self._site_urls[link]
+        except KeyError:
+            pass
+        url = canonicalize(link)
+        if url is not None and not self.on_site(url):
+            url = None
+        if len(self._site_urls) >= LINK_MEMO:
+            self._site_urls.clear()
+        self._site_urls[link] = url
+        return url
+
+    def link_kinds(self) -> dict[tuple[str, str], LinkKind]:
+        """Kinds of (URL, anchor text) found so far under the source's current CMS family."""
+        if self._kinds_profile is not self.profile:  # the family was learned: other rules
+            self._kinds.clear()
+            self._kinds_profile = self.profile
+        return self._kinds
+
+    def classify(self, kinds: dict, url: str, text: str) -> LinkKind:
+        """``classify_link`` with the source's patterns and family, remembered in ``kinds``."""
+        if len(kinds) >= LINK_MEMO:
+            kinds.clear()
+        kind = kinds[url, text] = classify_link(url, text, profile=self.profile, **self.patterns)
+        return kind
 
     def first_listing(self, url: str) -> bool:
         """A listing not yet asked for in this run, also not sorted or drawn another way.
@@ -214,17 +253,18 @@ class PortalSpider(FrontierHooks, PortalLearning, OffloadMixin, scrapy.Spider):
     def follow_links(self, response: TextResponse, depth: int) -> Iterator[scrapy.Request]:
         """Queue unknown articles, new listings, and the next page if this one held news."""
         articles, pages = 0, []
-        unknown = 0
+        unknown = known = 0
         owner = self.owner_of(response)
+        kinds = self.link_kinds()
         for href, text in page_links(response):
-            url = canonicalize(href)
-            if url is None or not self.on_site(url):
+            url = self.site_url(href)
+            if url is None:
                 continue
-            kind = classify_link(url, text, profile=self.profile, **self.patterns)
+            kind = kinds.get((url, text)) or self.classify(kinds, url, text)
             if kind is LinkKind.ARTICLE:
                 articles += 1
                 if self.state.is_known_article(url) or self.state.seen_page(url):
-                    self.crawler.stats.inc_value("dvcrawl/article_known_skipped")
+                    known += 1
                     continue
                 unknown += 1
                 if self.owe(owner, fetch_form(href, url), url):
@@ -246,6 +286,8 @@ class PortalSpider(FrontierHooks, PortalLearning, OffloadMixin, scrapy.Spider):
                     yield self.page_request(fetch_form(linked, url), depth, owner)
         elif pages:
             self.crawler.stats.inc_value("dvcrawl/paging_stopped_known")
+        if known:
+            self.crawler.stats.inc_value("dvcrawl/article_known_skipped", known)
         self.logger.debug(
             "listing %s: %d article links (%d unknown), %d pagination links",
             response.url,
