@@ -86,3 +86,16 @@ def test_an_old_revision_database_is_migrated_or_refused(tmp_path, opener):
 def test_a_new_database_reaches_every_head(sqlite_url):
     open_database(sqlite_url).dispose()
     assert stored(sqlite_url) == alembic_heads(sqlite_url)
+
+
+def test_switched_off_scrapy_components_are_never_imported():
+    from dvcrawl.runner import COMPONENT_SETTINGS, build_settings
+
+    settings = build_settings("sqlite://")
+    for name in COMPONENT_SETTINGS:
+        for key in {**settings.getdict(f"{name}_BASE"), **settings.getdict(name)}:
+            assert settings.getdict(name).get(key, 0) is not None, key  # nothing left to drop
+    extensions = set(settings.getdict("EXTENSIONS_BASE")) | set(settings.getdict("EXTENSIONS"))
+    assert "scrapy.extensions.remote_control.RemoteControl" not in extensions  # aiohttp
+    assert "scrapy.extensions.telnet.TelnetConsole" not in extensions
+    assert "scrapy.extensions.throttle.AutoThrottle" in extensions
