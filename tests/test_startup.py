@@ -57,6 +57,11 @@ def test_building_the_parser_imports_no_command_machinery():
     assert not any(loaded.values()), loaded
 
 
+def test_the_crawl_process_leaves_trafilatura_to_the_workers():
+    loaded = loaded_after("import dvcrawl.runner, dvcrawl.workpool")
+    assert loaded["scrapy"] and loaded["dvcrawl.extract"] and not loaded["trafilatura"]
+
+
 def test_a_database_at_the_heads_is_opened_without_alembic(sqlite_url):
     open_database(sqlite_url).dispose()
     code = f"from dvcrawl.storage.db import open_database, open_existing\n" \
