@@ -27,10 +27,13 @@ def collect_less() -> None:
 
 
 def settle_heap() -> None:
-    """Collect once, move what survives out of the collector's sight, and collect less often.
+    """Collect the younger generations, move what survives out of the collector's sight, and
+    collect less often.
 
-    Called when a crawl's set-up is done, just before its reactor runs.
+    Called when a crawl's set-up is done, just before its reactor runs. Only generations 0 and
+    1: the set-up's garbage is there (~2,000 objects at one portal), while a full collection
+    walked ~130,000 import-time objects for ~70 ms of CPU per crawl and found ~20 more.
     """
-    gc.collect()
+    gc.collect(1)
     gc.freeze()
     collect_less()

@@ -1,14 +1,22 @@
-"""Arguments and resolution shared by several commands (one place for --db and --sources)."""
+"""Arguments and resolution shared by several commands (one place for --db and --sources).
+
+Every command's module is imported to build the parser (``dvcrawl --help`` lists them all), so
+these modules import at their top only what registering arguments needs; what a command runs
+with (SQLAlchemy, Alembic, Scrapy, the extraction stack) is imported inside its ``run``.
+"""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dvcrawl.config import DB_ENV, SOURCES_ENV, resolve_db_url, resolve_sources_path
 from dvcrawl.errors import ConfigError
-from dvcrawl.sources import Source, load_sources, select_sources
-from dvcrawl.storage.db import Database, open_database, open_existing
+
+if TYPE_CHECKING:
+    from dvcrawl.sources import Source
+    from dvcrawl.storage.db import Database
 
 
 def add_db_arg(parser: argparse.ArgumentParser) -> None:
@@ -42,6 +50,8 @@ def database_from_args(args: argparse.Namespace, *, create: bool = False) -> Dat
     Only commands that write (``users``, ``db upgrade``) pass ``create``: they may create and
     migrate it. The others refuse a database that is missing or not migrated.
     """
+    from dvcrawl.storage.db import open_database, open_existing  # SQLAlchemy: not for --help
+
     url = resolve_db_url(getattr(args, "db", None))
     return open_database(url) if create else open_existing(url)
 
@@ -60,6 +70,8 @@ def sources_path_from_args(args: argparse.Namespace) -> Path:
 
 def sources_from_args(args: argparse.Namespace) -> list[Source]:
     """Load the sources file and keep the ids named by ``--source`` (all enabled ones if none)."""
+    from dvcrawl.sources import load_sources, select_sources
+
     path = sources_path_from_args(args)
     chosen = select_sources(load_sources(path), getattr(args, "source", None))
     if not chosen:

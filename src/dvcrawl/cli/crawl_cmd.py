@@ -9,7 +9,6 @@ from dvcrawl.cli.common import add_db_arg, add_sources_arg, sources_from_args
 from dvcrawl.config import politeness_overrides, resolve_db_url
 from dvcrawl.errors import ConfigError
 from dvcrawl.settings_table import argtype
-from dvcrawl.storage.db import open_database
 
 
 def add_politeness_args(parser: argparse.ArgumentParser) -> None:
@@ -93,6 +92,8 @@ def run(args: argparse.Namespace) -> int:
     if args.run_id is not None and len(sources) != 1:
         raise ConfigError("--run-id needs exactly one --source")
     overrides = overrides_from_args(args)  # a bad -s or --delay: refused before any run opens
+    from dvcrawl.storage.db import open_database
+
     db_url = resolve_db_url(args.db)
     open_database(db_url)  # unreachable database: a clear error before any crawling
     from dvcrawl.runner import run_crawl  # Scrapy and Twisted load only when crawling

@@ -7,21 +7,25 @@ import logging
 import shutil
 from pathlib import Path
 
-from sqlalchemy import func, select
-
 from dvcrawl.errors import ConfigError
 from dvcrawl.settings_table import SETTINGS, argtype
-from dvcrawl.storage.db import open_database
-from dvcrawl.storage.models import Article
 
 log = logging.getLogger(__name__)
 
 
 def _count(session, *where) -> int:
+    from sqlalchemy import func, select
+
+    from dvcrawl.storage.models import Article
+
     return session.scalar(select(func.count()).select_from(Article).where(*where)) or 0
 
 
 def print_summary(db, out_dir: Path, feeds, expected: int) -> None:
+    from sqlalchemy import func, select
+
+    from dvcrawl.storage.models import Article
+
     with db.session() as session:
         total = _count(session)
         relevant = _count(session, Article.relevant.is_(True))
@@ -83,6 +87,7 @@ def run(args: argparse.Namespace) -> int:
     from dvcrawl.feeds import build_feeds
     from dvcrawl.runner import run_crawl
     from dvcrawl.sampleportals import SampleNetwork
+    from dvcrawl.storage.db import open_database
 
     out_dir = prepare_out_dir(Path(args.out).resolve())
     db_url = f"sqlite:///{out_dir / DEMO_DB}"

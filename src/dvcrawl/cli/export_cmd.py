@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-
-from sqlalchemy import select
-from sqlalchemy.orm import aliased
+from typing import TYPE_CHECKING
 
 from dvcrawl.cli.common import add_db_arg, database_from_args
-from dvcrawl.storage.models import Article
+
+if TYPE_CHECKING:
+    from dvcrawl.storage.models import Article
 
 
 def article_json(article: Article, original_url: str | None) -> dict:
@@ -40,6 +40,11 @@ def article_json(article: Article, original_url: str | None) -> dict:
 
 
 def run(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+    from sqlalchemy.orm import aliased
+
+    from dvcrawl.storage.models import Article
+
     db = database_from_args(args)
     original = aliased(Article)
     query = (

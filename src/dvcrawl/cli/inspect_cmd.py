@@ -12,16 +12,16 @@ import gzip
 import json
 import re
 import sys
-import urllib.error
-import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from dvcrawl.errors import DvcrawlError
-from dvcrawl.extract import ExtractedArticle, extract_article
-from dvcrawl.relevance import score_article
 from dvcrawl.settings import DOWNLOAD_MAXSIZE, DOWNLOAD_TIMEOUT, USER_AGENT
+
+if TYPE_CHECKING:
+    from dvcrawl.extract import ExtractedArticle
 
 # "http://…" or "https://…": anything else with "://" is a URL we refuse, not a file name.
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
@@ -36,6 +36,9 @@ def fetch(
     url: str, timeout: float = DOWNLOAD_TIMEOUT, cap: int = DOWNLOAD_MAXSIZE
 ) -> tuple[bytes, str | None]:
     """(the page's bytes, its Content-Type header); DvcrawlError naming the URL on failure."""
+    import urllib.error
+    import urllib.request  # loads ssl and http.client: only when a URL is fetched
+
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise DvcrawlError(f"not an http(s) URL: {url}")
@@ -106,6 +109,8 @@ def report(art: ExtractedArticle) -> dict:
 
 def draft_expectations(art: ExtractedArticle, source: str) -> dict:
     """The golden record as extraction reads the page today: a draft for a person to correct."""
+    from dvcrawl.relevance import score_article
+
     paragraphs = [x for x in art.text.splitlines() if x.strip()]
     lead = getattr(art, "lead", None)
     body = paragraphs[1:] if lead and paragraphs and paragraphs[0] == lead else paragraphs
@@ -194,6 +199,8 @@ def render(data: dict) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from dvcrawl.extract import extract_article  # trafilatura: not for --help
+
     html, url, content_type = load_page(args.target, args.url)
     art = extract_article(html, url, content_type=content_type)
     if args.golden:

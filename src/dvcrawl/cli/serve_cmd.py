@@ -11,7 +11,6 @@ from dvcrawl.cli.common import add_db_arg
 from dvcrawl.config import default_feeds_dir, resolve_db_url
 from dvcrawl.errors import DvcrawlError
 from dvcrawl.settings_table import SETTINGS, argtype
-from dvcrawl.storage.db import open_existing
 
 log = logging.getLogger(__name__)
 # Signs the session cookie; set it so sign-ins survive a restart (else a random key per run).
@@ -69,6 +68,7 @@ def _setting(args: argparse.Namespace, key: str):
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from dvcrawl.storage.db import open_existing
     from dvcrawl.web.app import create_app
 
     feeds_dir = args.feeds_dir or default_feeds_dir()

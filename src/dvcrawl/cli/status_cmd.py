@@ -6,12 +6,13 @@ from __future__ import annotations
 import argparse
 import json
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from dvcrawl.cli.common import add_db_arg, add_sources_arg, database_from_args
 from dvcrawl.config import resolve_sources_path
-from dvcrawl.health import SourceHealth, source_health
-from dvcrawl.sources import load_sources
-from dvcrawl.storage.runs import RunStatus
+
+if TYPE_CHECKING:
+    from dvcrawl.health import SourceHealth
 
 COLUMNS = (
     "source", "last run", "result", "next run", "articles", "/day", "pending", "failed", "streak",
@@ -37,6 +38,8 @@ def _when(value: datetime | None) -> str:
 
 
 def _row(h: SourceHealth) -> tuple[str, ...]:
+    from dvcrawl.storage.runs import RunStatus
+
     result = h.last_status or "never run"
     if h.last_reason and h.last_status != RunStatus.OK:
         result += f": {h.last_reason[:60]}"
@@ -64,7 +67,9 @@ def format_table(rows: list[SourceHealth]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from dvcrawl.health import source_health
     from dvcrawl.scheduler.jobs import next_run_times
+    from dvcrawl.sources import load_sources
 
     path = resolve_sources_path(args.sources)
     sources = load_sources(path) if path else None

@@ -8,7 +8,6 @@ import sys
 
 from dvcrawl.cli.common import add_actions, add_db_arg, database_from_args
 from dvcrawl.errors import DvcrawlError
-from dvcrawl.storage.users import disable, set_password, validate_name
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -53,6 +52,8 @@ def read_password(stream) -> str:
 
 
 def run_add(args: argparse.Namespace) -> int:
+    from dvcrawl.storage.users import set_password, validate_name
+
     validate_name(args.name)
     password = read_password(sys.stdin)
     db = database_from_args(args, create=True)
@@ -63,6 +64,8 @@ def run_add(args: argparse.Namespace) -> int:
 
 
 def run_disable(args: argparse.Namespace) -> int:
+    from dvcrawl.storage.users import disable, validate_name
+
     validate_name(args.name)
     db = database_from_args(args)
     with db.session() as session:

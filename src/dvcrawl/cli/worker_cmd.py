@@ -9,8 +9,6 @@ from dvcrawl.cli.crawl_cmd import add_politeness_args, checked_setting
 from dvcrawl.config import REDIS_ENV, resolve_db_url, resolve_redis_url, resolve_sources_path
 from dvcrawl.errors import ConfigError
 from dvcrawl.settings_table import SETTINGS, argtype
-from dvcrawl.sources import load_sources
-from dvcrawl.storage.db import open_database
 
 
 def _crawl_args(args: argparse.Namespace) -> tuple[str, ...]:
@@ -32,6 +30,8 @@ def run(args: argparse.Namespace) -> int:
     from dvcrawl.jobqueue.job import WorkerConfig  # RQ and Redis only when used
     from dvcrawl.jobqueue.queue import prefix_from_env
     from dvcrawl.jobqueue.worker import run_worker
+    from dvcrawl.sources import load_sources
+    from dvcrawl.storage.db import open_database
 
     redis_url = resolve_redis_url(args.redis)
     if not redis_url:

@@ -20,7 +20,6 @@ from lxml.etree import ParserError
 from lxml.html import HtmlComment, HtmlElement, HtmlEntity, HtmlProcessingInstruction
 
 from dvcrawl.constants import MIN_BODY_CHARS
-from dvcrawl.extract.body import Base, choose_body, trafilatura_base
 from dvcrawl.extract.byline import split_tail
 from dvcrawl.extract.cleanup import captions, selector
 from dvcrawl.extract.datepick import find_date
@@ -163,6 +162,8 @@ def _text_of(html: str | bytes, charset: str | None) -> str:
 
 def _plain(html: str | bytes, url: str, charset: str | None, why: str) -> ExtractedArticle:
     """Plain trafilatura on the page: what a failure of the rules falls back to."""
+    from dvcrawl.extract.body import Base, trafilatura_base
+
     try:
         tree = _parse(nfc(_text_of(html, charset)))
         base = trafilatura_base(tree, url, precise=False) if tree is not None else Base()
@@ -217,6 +218,10 @@ def _extract_tree(
 ) -> ExtractedArticle:
     """The article in the parsed page; ``source`` is the page's markup (where names are
     spelled as the page prints them)."""
+    # trafilatura loads here, in the workers (their forkserver's warm-up imports it once), not
+    # in a crawl process that only unpickles ExtractedArticle (~0.14 s of CPU per crawl).
+    from dvcrawl.extract.body import choose_body, trafilatura_base
+
     profile = forced or detect(tree, url)
     art = ExtractedArticle(url=url, family=profile.name if profile else None)
     decisions, removed = art.decisions, art.removed
