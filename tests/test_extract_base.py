@@ -4,6 +4,7 @@ finders leave a field empty."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import lxml.html
@@ -13,7 +14,7 @@ import trafilatura.metadata
 
 import dvcrawl.extract.body as body_mod
 from dvcrawl.extract import extract_article
-from dvcrawl.extract.body import trafilatura_base
+from dvcrawl.extract.body import coverage, trafilatura_base
 
 GOLDEN = sorted((Path(__file__).parent / "golden").glob("*/*.html"))
 URL = "https://baodongkhoi.example.vn/ban-dan-van-tinh-uy-hop-mat-90-nam-a60123.html"
@@ -90,3 +91,30 @@ def test_the_full_call_decides_when_fast_mode_reads_part_of_the_story(monkeypatc
     monkeypatch.setattr(body_mod.trafilatura, "bare_extraction", fast_reads_one_paragraph)
     base = trafilatura_base(_tree(PAGE), URL, precise=True)
     assert len(base.lines) >= 5
+
+
+def _slice_coverage(part: list[str], whole: list[str]) -> float:
+    """The 4-gram coverage as first written (a tuple slice per position), to compare with."""
+
+    def grams(lines: list[str]) -> set[tuple[str, ...]]:
+        words = re.findall(r"\w+", " ".join(lines).casefold())
+        return {tuple(words[i : i + 4]) for i in range(max(1, len(words) - 3))}
+
+    wanted = grams(part)
+    return 1.0 if wanted == {()} else len(wanted & grams(whole)) / len(wanted)
+
+
+@pytest.mark.parametrize(
+    ("part", "whole"),
+    [
+        ([], ["Một hai ba bốn năm"]),
+        (["Một"], ["một"]),
+        (["Một hai ba"], ["Một hai ba", "bốn"]),
+        (["Một hai ba"], ["một hai ba"]),
+        (["Một hai", "ba bốn năm sáu"], ["MỘT HAI BA BỐN", "năm"]),
+        (["a b c d e f g h"], []),
+        (["a b c d a b c d a b c d"], ["x a b c d a y"]),
+    ],
+)
+def test_coverage_counts_shared_word_4grams_as_before(part, whole):
+    assert coverage(part, whole) == _slice_coverage(part, whole)

@@ -72,8 +72,19 @@ def test_a_worker_analyses_a_page_as_the_crawl_process_would():
     assert analysed.article.text == here.article.text
     assert analysed.relevance == here.relevance and analysed.relevance.relevant
     assert analysed.fingerprint == dedupe.fingerprint(here.article.text)
+    assert analysed.article.as_dict() == here.article.as_dict()
     assert worker != os.getpid()
     assert _gone_within({worker}, 10) == set()  # closing the last handle ends the workers
+
+
+def test_the_crawl_gets_the_article_without_its_explanation():
+    """The pool returns what the crawl process reads; ``decisions`` and ``removed`` (for
+    ``dvcrawl inspect``) are left in the worker, so less is pickled and unpickled."""
+    here = analyse_page(PAGE, URL, {})
+    slim = workpool.analyse_for_crawl(PAGE, URL, {})
+    assert here.article.decisions and not slim.article.decisions and not slim.article.removed
+    assert slim.article.as_dict() == here.article.as_dict()
+    assert (slim.relevance, slim.fingerprint) == (here.relevance, here.fingerprint)
 
 
 def test_a_page_is_scored_and_fingerprinted_as_its_text_alone_would_be():

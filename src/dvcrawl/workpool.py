@@ -61,6 +61,15 @@ def analyse_page(body: bytes, url: str, options: dict) -> PageAnalysis:
     return PageAnalysis(article, relevance, fingerprint(article.text, normalized))
 
 
+def analyse_for_crawl(body: bytes, url: str, options: dict) -> PageAnalysis:
+    """:func:`analyse_page` without the article's explanation fields (``decisions``,
+    ``removed``: for ``dvcrawl inspect``), which the crawl process never reads: the result
+    pickled in the worker and unpickled in the crawl process is ~30 % smaller."""
+    analysis = analyse_page(body, url, options)
+    analysis.article.decisions, analysis.article.removed = {}, []
+    return analysis
+
+
 def default_workers(cores: int | None = None) -> int:
     """One worker per usable core but the one the crawl process itself keeps busy (fetching,
     listings, the store: about as much CPU per article as a worker's extraction); none on one
@@ -168,7 +177,8 @@ class PagePool:
         return _POOL.submit(fn, *args)
 
     def submit(self, body: bytes, url: str, options: dict) -> Future:
-        return self.run(analyse_page, body, url, options)
+        """The page's :class:`PageAnalysis`, as the crawl needs it (:func:`analyse_for_crawl`)."""
+        return self.run(analyse_for_crawl, body, url, options)
 
     def close(self) -> None:
         if self.open:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 from copy import deepcopy
 from dataclasses import dataclass
 from functools import cached_property
@@ -174,17 +175,23 @@ def _fast_suffices(page: HtmlElement, text: str) -> bool:
     return region > 0 and len(text) >= _FAST_HOLDS * region
 
 
-def _shingles(lines: list[str]) -> set[tuple[str, ...]]:
+def _grams(lines: list[str]) -> Iterable[tuple[str, ...]]:
+    """The word 4-grams of the lines (one shorter tuple when they have fewer words), made by
+    ``zip`` in C rather than a tuple slice each (coverage was ~8 % of a Vietnamese page)."""
     words = _WORD.findall(" ".join(lines).casefold())
-    return {tuple(words[i : i + 4]) for i in range(max(1, len(words) - 3))}
+    if len(words) < 4:
+        return (tuple(words),)
+    return zip(words, words[1:], words[2:], words[3:], strict=False)
 
 
 def coverage(part: list[str], whole: list[str]) -> float:
-    """Share of ``part``'s word 4-grams that ``whole`` also has (1.0 when part is empty)."""
-    wanted = _shingles(part)
-    if not wanted or wanted == {()}:
+    """Share of ``part``'s word 4-grams that ``whole`` also has (1.0 when part is empty).
+
+    ``whole``'s 4-grams are only looked up, never gathered into a set of their own."""
+    wanted = set(_grams(part))
+    if wanted == {()}:
         return 1.0
-    return len(wanted & _shingles(whole)) / len(wanted)
+    return len(wanted.intersection(_grams(whole))) / len(wanted)
 
 
 def _container(

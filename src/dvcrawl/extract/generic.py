@@ -161,6 +161,14 @@ def _paragraph_sized(tree: HtmlElement, tags: tuple[str, ...]) -> list[tuple[Htm
     return found
 
 
+def _first_and_last_words(text: str) -> tuple[str, str]:
+    """The first and last words of ``text`` (split at whitespace as ``str.split`` splits),
+    those of ``" ".join(text.split())`` too: a paragraph whose ends match no wanted line's is
+    passed over without splitting its whole text (that was more than half of container_of)."""
+    first = text.split(None, 1)
+    return (first[0], text.rsplit(None, 1)[-1]) if first else ("", "")
+
+
 def container_of(tree: HtmlElement, lines: list[str], limit: bool = True) -> HtmlElement | None:
     """The element that holds the paragraphs trafilatura chose, if it is not much bigger
     (without ``limit``: whatever its size, short of the whole page).
@@ -174,7 +182,12 @@ def container_of(tree: HtmlElement, lines: list[str], limit: bool = True) -> Htm
     # Without a limit (only the region is wanted) paragraphs suffice, and skipping the big
     # wrapper divs spares reading the whole page's text once per nesting level.
     tags = _PARAGRAPH_TAGS + ("div", "section", "article") if limit else _PARAGRAPH_TAGS
-    found = [el for el, text in _paragraph_sized(tree, tags) if " ".join(text.split()) in wanted]
+    ends = {_first_and_last_words(x) for x in wanted}
+    found = [
+        el
+        for el, text in _paragraph_sized(tree, tags)
+        if _first_and_last_words(text) in ends and " ".join(text.split()) in wanted
+    ]
     if len(found) < 2:
         return None
     box = _common_ancestor(found)
