@@ -94,32 +94,26 @@ class CrawlState:
         etag: str | None = None,
         last_modified: str | None = None,
         walked: bool = True,
+        session: Session | None = None,
     ) -> None:
-        """Record a fetched page (a listing keeps its kind once it has been one)."""
-        with self.db.session() as session:
-            self._remember_page(session, url, kind, etag, last_modified, walked)
-
-    def _remember_page(
-        self,
-        session: Session,
-        url: str,
-        kind: str,
-        etag: str | None = None,
-        last_modified: str | None = None,
-        walked: bool = True,
-    ) -> None:
+        """Record a fetched page (a listing keeps its kind once it has been one), in the
+        caller's transaction when it gives one, else in a transaction of its own."""
         old = self.pages.get(url)
         if old and old.kind == LISTING:
             kind = LISTING
         # In memory, the run keeps what it loaded: "walked" is about earlier runs.
         self.pages[url] = PageMemory(kind, etag, last_modified, old.walked if old else walked)
-        save_page(session, url, self.source_id, kind, etag, last_modified, walked)
+        if session is not None:
+            save_page(session, url, self.source_id, kind, etag, last_modified, walked)
+            return
+        with self.db.session() as own:
+            save_page(own, url, self.source_id, kind, etag, last_modified, walked)
 
     def remember_redirect(self, url: str, target: str) -> None:
         """``url`` redirects to ``target``: never fetch it again, and map it to the article
         (one transaction: a commit is most of either write's cost)."""
         with self.db.session() as session:
-            self._remember_page(session, url, REDIRECT)
+            self.remember_page(url, REDIRECT, session=session)
             article_id = find_article_id(session, target)
             if article_id is not None:
                 values = {"url": url, "article_id": article_id, "kind": "redirect"}
