@@ -112,6 +112,8 @@ def kill_and_resume(net, sources: Path, db_url: str, args) -> None:
         f"stored twice: {len(score.stored_twice)}, not an article: {len(score.unknown)} (target 0)"
     )
     print(f"runs left 'running' by the kills: {running}")
+    for url in score.stored_twice[:5]:
+        print(f"  stored twice: {url}, as " + "; ".join(score.twice_rows.get(url, [])))
     db.dispose()
 
 

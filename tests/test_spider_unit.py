@@ -256,3 +256,42 @@ def test_an_owed_article_stored_under_another_section_path_is_an_alias(make_spid
     asked = [r.url for r in spider.owed_requests()]
     assert asked == [other]
     assert owed in spider.aliased
+
+
+def redirect_response(spider: PortalSpider, old: str, target: str) -> HtmlResponse:
+    request = spider.article_request(old, old, 1)
+    return HtmlResponse(old, status=301, headers={"Location": target}, request=request)
+
+
+def test_a_redirect_to_another_section_path_of_an_asked_for_story_is_not_fetched(make_spider):
+    """A story filed under two sections, asked for under one; an old address of it redirects
+    to the other: the target is an alias of the story asked for, not a second fetch."""
+    spider = make_spider()
+    slug = "hoi-nghi-tong-ket-cong-tac-dan-van-nam-2026"
+    links = [(f"/Home/Tin-tuc-Su-kien/14047/{slug}", headline(1))]
+    (asked,) = requests_of(spider.parse_listing(listing(SITE + "/Home/Tin-tuc-Su-kien", links)))
+    old = f"{SITE}/tin-tuc/chi-tiet.aspx?id=14047"
+    target = f"/Home/Van-hoa/14047/{slug}"
+    assert requests_of(spider.parse_article(redirect_response(spider, old, target))) == []
+    assert SITE + target in spider.aliased
+    assert spider.crawler.stats.get_value("dvcrawl/article_same_id_skipped") == 1
+    # The story asked for stands for both addresses once it is stored.
+    (record,) = records_of(spider.parse_article(article_page(asked, headline(1))))
+    assert SITE + target in record.aliases
+
+
+def test_a_redirect_to_another_section_path_of_a_stored_story_is_not_fetched(make_spider):
+    spider = make_spider()
+    slug = "hoi-nghi-tong-ket-cong-tac-dan-van-nam-2026"
+    spider.state.known_articles.add(f"{SITE}/Home/Tin-tuc-Su-kien/14047/{slug}")  # a killed run
+    old = f"{SITE}/tin-tuc/chi-tiet.aspx?id=14047"
+    response = redirect_response(spider, old, f"/Home/Van-hoa/14047/{slug}")
+    assert requests_of(spider.parse_article(response)) == []
+
+
+def test_a_redirect_to_a_new_story_is_still_fetched(make_spider):
+    spider = make_spider()
+    old = f"{SITE}/tin-tuc/chi-tiet.aspx?id=14048"
+    response = redirect_response(spider, old, "/Home/Van-hoa/14048/mot-cau-chuyen-khac-o-xa")
+    (follow,) = requests_of(spider.parse_article(response))
+    assert follow.url == SITE + "/Home/Van-hoa/14048/mot-cau-chuyen-khac-o-xa"

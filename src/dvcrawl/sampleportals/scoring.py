@@ -24,6 +24,7 @@ class CrawlScore:
     expected: int
     found: int  # distinct expected articles stored
     stored_twice: list[str] = field(default_factory=list)  # expected URLs stored more than once
+    twice_rows: dict[str, list[str]] = field(default_factory=dict)  # their rows: url (-> copy of)
     unknown: list[str] = field(default_factory=list)  # stored URLs that are no article
     missing: list[str] = field(default_factory=list)
     article_fetches: int = 0
@@ -69,6 +70,11 @@ def score_crawl(net: SampleNetwork, rows: list[dict]) -> CrawlScore:
     hits.pop(None, None)
     score = CrawlScore(expected=len(expected), found=len(hits))
     score.stored_twice = sorted(k for k, n in hits.items() if n > 1)
+    for r in rows:
+        story_url = owner.get(canonicalize(r["url"]))
+        if story_url in score.stored_twice:
+            copy_of = f" -> {r['duplicate_of']}" if r.get("duplicate_of") else ""
+            score.twice_rows.setdefault(story_url, []).append(r["url"] + copy_of)
     score.unknown = sorted(r["url"] for r in rows if canonicalize(r["url"]) not in owner)
     score.missing = sorted(set(story) - set(hits))
     root: dict[str, str] = {}

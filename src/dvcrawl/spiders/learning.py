@@ -77,6 +77,23 @@ class PortalLearning:
         elif self.first_request(url):
             yield self.article_request(fetch_form(href, url), url, depth)
 
+    def redirect_target(
+        self, target_url: str, target: str, depth: int, aliases: tuple[str, ...]
+    ) -> Iterator[scrapy.Request]:
+        """The request for a redirect's target, unless its id names an article already asked
+        for or stored: an old address (``chi-tiet.aspx?id=``) that moves to one section path of
+        a story filed under several must not have the story fetched once per path."""
+        if target in self.aliased:
+            return
+        verdict, first = self.identity.decide(target)
+        yield from self.resolve(self.identity.drain())
+        if verdict is Verdict.SAME:
+            self.crawler.stats.inc_value("dvcrawl/article_same_id_skipped")
+            for url in (*aliases, target):
+                self.alias_of(url, first)
+        elif self.first_request(target):  # a redirect's target does not wait for a verdict
+            yield self.article_request(target_url, target, depth, aliases)
+
     def alias_of(self, url: str, first: str) -> None:
         """``url`` is the article first asked for as ``first``: store it as an alias."""
         self.aliased.add(url)

@@ -331,8 +331,8 @@ class PortalSpider(FrontierHooks, PortalLearning, OffloadMixin, scrapy.Spider):
         if target == origin:  # /a -> /a/: the same page under its other spelling
             request = self.article_request(target_url, target, response.meta["dv_depth"], aliases)
             yield request.replace(dont_filter=True)
-        elif not self.state.is_known_article(target) and self.first_request(target):
-            yield self.article_request(target_url, target, response.meta["dv_depth"], aliases)
+        elif not self.state.is_known_article(target):
+            yield from self.redirect_target(target_url, target, response.meta["dv_depth"], aliases)
 
     def parse_article(self, response: Response) -> Iterator:
         if response.status in REDIRECT_STATUSES:
