@@ -292,6 +292,8 @@ def test_a_redirect_to_another_section_path_of_a_stored_story_is_not_fetched(mak
 def test_a_redirect_to_a_new_story_is_still_fetched(make_spider):
     spider = make_spider()
     old = f"{SITE}/tin-tuc/chi-tiet.aspx?id=14048"
+    listed = [("/tin-tuc/chi-tiet.aspx?id=14048", headline(2))]  # asked for under its old address
+    assert len(requests_of(spider.parse_listing(listing(SITE + "/tin-tuc", listed)))) == 1
     response = redirect_response(spider, old, "/Home/Van-hoa/14048/mot-cau-chuyen-khac-o-xa")
     (follow,) = requests_of(spider.parse_article(response))
     assert follow.url == SITE + "/Home/Van-hoa/14048/mot-cau-chuyen-khac-o-xa"

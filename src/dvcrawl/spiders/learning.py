@@ -83,11 +83,9 @@ class PortalLearning:
         """The request for a redirect's target, unless its id names an article already asked
         for or stored: an old address (``chi-tiet.aspx?id=``) that moves to one section path of
         a story filed under several must not have the story fetched once per path."""
-        if target in self.aliased:
-            return
         verdict, first = self.identity.decide(target)
         yield from self.resolve(self.identity.drain())
-        if verdict is Verdict.SAME:
+        if verdict is Verdict.SAME and first not in aliases:  # not this redirect's own origin
             self.crawler.stats.inc_value("dvcrawl/article_same_id_skipped")
             for url in (*aliases, target):
                 self.alias_of(url, first)
